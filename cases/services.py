@@ -1,0 +1,80 @@
+"""Writes to cases: create, share with another office, revoke a share, assign an ITG owner."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from guardian.shortcuts import assign_perm, get_groups_with_perms, remove_perm
+
+from cases.access import VIEW_PERMISSION
+from cases.models import Case
+from itg.accounts.models import Office, User
+from itg.audit.actions import Action
+from itg.audit.services import record
+
+
+@transaction.atomic
+def case_create(*, by: User, title: str, lead_state: str = "", reference: str = "") -> Case:
+    """An AG user opens a case for their own state; ITG staff may open one for any state."""
+    if by.is_ag_staff:
+        lead_state = by.state
+    elif not by.is_itg_staff:
+        raise PermissionDenied("Only AG and ITG staff open cases.")
+    if not title.strip():
+        raise ValidationError({"title": "Give the case a title."})
+    if not lead_state:
+        raise ValidationError({"lead_state": "Choose the lead state."})
+    case = Case.objects.create(
+        title=title.strip(), lead_state=lead_state, reference=reference.strip(), created_by=by
+    )
+    record(action=Action.CASE_CREATED, by=by, obj=case, changes={"title": [None, case.title]})
+    return case
+
+
+def may_share(by: User, case: Case) -> bool:
+    """The lead state's AG supervisor decides who shares the matter; ITG administrators may too."""
+    return by.is_itg_admin or (by.is_ag_supervisor and by.state == case.lead_state)
+
+
+def case_shared_offices(case: Case) -> list[Office]:
+    groups = get_groups_with_perms(case, attach_perms=False)
+    return list(Office.objects.filter(group__in=groups).order_by("name"))
+
+
+@transaction.atomic
+def case_share(*, by: User, case: Case, office: Office) -> None:
+    if not may_share(by, case):
+        raise PermissionDenied("Only a supervisor of the lead state's office can share this case.")
+    if office.kind != Office.Kind.AG:
+        raise ValidationError({"office": "Cases are shared with attorney-general offices only."})
+    if office.state == case.lead_state:
+        raise ValidationError({"office": "The lead state's office already sees this case."})
+    if office in case_shared_offices(case):
+        raise ValidationError({"office": f"The case is already shared with {office.name}."})
+    assign_perm(VIEW_PERMISSION, office.group, case)
+    record(action=Action.CASE_SHARED, by=by, obj=case, changes={"shared_with": [None, office.name]})
+
+
+@transaction.atomic
+def case_unshare(*, by: User, case: Case, office: Office) -> None:
+    if not may_share(by, case):
+        raise PermissionDenied("Only a supervisor of the lead state's office can revoke a share.")
+    if office not in case_shared_offices(case):
+        raise ValidationError({"office": f"The case is not shared with {office.name}."})
+    remove_perm(VIEW_PERMISSION, office.group, case)
+    record(action=Action.CASE_UNSHARED, by=by, obj=case, changes={"shared_with": [office.name, None]})
+
+
+@transaction.atomic
+def case_assign(*, by: User, case: Case, owner: User | None) -> Case:
+    if not by.is_itg_staff:
+        raise PermissionDenied("Only ITG staff assign cases.")
+    if owner is not None and not (owner.is_itg_staff and owner.is_active):
+        raise ValidationError({"owner": "Assign the case to an active ITG staff member."})
+    old = case.owner.email if case.owner_id else None
+    Case.objects.filter(pk=case.pk).update(owner=owner)
+    case.owner = owner
+    record(
+        action=Action.CASE_ASSIGNED, by=by, obj=case, changes={"owner": [old, owner.email if owner else None]}
+    )
+    return case

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.CaseListView.as_view(), name="list"),
+    path("new/", views.CaseCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.CaseDetailView.as_view(), name="detail"),
+    path("<int:pk>/share/", views.CaseShareView.as_view(), name="share"),
+    path("<int:pk>/assign/", views.CaseAssignView.as_view(), name="assign"),
+]

@@ -1,0 +1,119 @@
+"""Pages: role home pages, the case list and a case's page with its shares and owner."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+
+from cases import services
+from cases.access import case_for
+from cases.forms import AssignForm, CaseForm, ShareForm
+from cases.selectors import case_counts_for, case_list_for
+from itg.accounts.models import Office
+from itg.accounts.roles import ITGStaffRequiredMixin, MatterUserRequiredMixin
+from itg.audit.models import AuditEvent
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands on its own home page."""
+    user = request.user
+    if user.is_auditor:
+        events = AuditEvent.objects.order_by("-seq")[:20]
+        return render(request, "home/auditor.html", {"events": events})
+    recent = case_list_for(user)[:10]
+    context = {"recent": recent, "counts": case_counts_for(user)}
+    template = "home/itg.html" if user.is_itg_staff else "home/ag.html"
+    return render(request, template, context)
+
+
+class CaseListView(MatterUserRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        q = request.GET.get("q", "").strip()
+        state = request.GET.get("state", "").strip().upper()
+        page = Paginator(case_list_for(request.user, q=q, state=state), 50).get_page(request.GET.get("page"))
+        return render(request, "cases/list.html", {"page": page, "q": q, "state": state})
+
+
+class CaseCreateView(MatterUserRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "cases/create.html", {"form": CaseForm(user=request.user)})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = CaseForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                case = services.case_create(by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, "Case opened.")
+                return redirect(case)
+        return render(request, "cases/create.html", {"form": form}, status=400)
+
+
+class CaseDetailView(MatterUserRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = case_for(request.user, pk)
+        return render(request, "cases/detail.html", self._context(request, case))
+
+    @staticmethod
+    def _context(request: HttpRequest, case, **forms) -> dict:
+        user = request.user
+        may_share = services.may_share(user, case)
+        return {
+            "case": case,
+            "shared_offices": services.case_shared_offices(case)
+            if (may_share or user.is_itg_staff)
+            else None,
+            "share_form": forms.get("share_form") or (ShareForm(case=case) if may_share else None),
+            "assign_form": forms.get("assign_form")
+            or (AssignForm(initial={"owner": case.owner_id}) if user.is_itg_staff else None),
+        }
+
+
+class CaseShareView(MatterUserRequiredMixin, View):
+    """POST: share with an office, or revoke a share (`revoke` set)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = case_for(request.user, pk, audit=False)
+        if request.POST.get("revoke"):
+            office = get_object_or_404(Office, pk=request.POST["revoke"])
+            try:
+                services.case_unshare(by=request.user, case=case, office=office)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, _message(error))
+            else:
+                messages.success(request, f"{office.name} no longer sees this case.")
+            return redirect(case)
+        form = ShareForm(request.POST, case=case)
+        if form.is_valid():
+            try:
+                services.case_share(by=request.user, case=case, office=form.cleaned_data["office"])
+            except ValidationError as error:
+                form.add_error("office", error.messages)
+            else:
+                messages.success(request, f"Shared with {form.cleaned_data['office'].name}.")
+                return redirect(case)
+        context = CaseDetailView._context(request, case, share_form=form)
+        return render(request, "cases/detail.html", context, status=400)
+
+
+class CaseAssignView(ITGStaffRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = case_for(request.user, pk, audit=False)
+        form = AssignForm(request.POST)
+        if form.is_valid():
+            services.case_assign(by=request.user, case=case, owner=form.cleaned_data["owner"])
+            messages.success(request, "Owner updated.")
+            return redirect(case)
+        return render(
+            request, "cases/detail.html", CaseDetailView._context(request, case, assign_form=form), status=400
+        )
+
+
+def _message(error: Exception) -> str:
+    return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)

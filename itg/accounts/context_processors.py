@@ -1,0 +1,25 @@
+"""Navigation by role, for templates/base.html."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_verified():
+        return {"nav_items": []}
+    items = [("Home", reverse("home"))]
+    if user.is_ag_staff or user.is_itg_staff:
+        items.append(("Cases", reverse("cases:list")))
+    if user.is_itg_admin or user.is_ag_supervisor:
+        items.append(("Users", reverse("accounts:users")))
+    if user.is_itg_admin:
+        items.append(("Admin", reverse("admin:index")))
+    items.append(("API", reverse("api-docs")))
+    current = request.path
+    return {
+        "nav_items": [
+            (label, url, current.startswith(url) and url != "/" or current == url) for label, url in items
+        ]
+    }

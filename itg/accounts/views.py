@@ -1,0 +1,275 @@
+"""Login with password then two-factor code, enrolment, invitations, user management, API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from itg.accounts import services
+from itg.accounts.forms import CodeForm, InviteForm, LoginForm, ResetOtpForm, SetPasswordForm
+from itg.accounts.lockout import locked_emails
+from itg.accounts.middleware import otp_exempt
+from itg.accounts.models import Invitation, User
+from itg.accounts.qr import qr_svg
+from itg.accounts.roles import UserManagerRequiredMixin
+
+LOCKED_MESSAGE = (
+    "This account is locked after too many failed attempts. "
+    "Ask an ITG administrator to unlock it; waiting will not unlock it."
+)
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("home")
+
+
+def locked_out(request: HttpRequest, response=None, credentials=None, *args, **kwargs) -> HttpResponse:
+    """django-axes calls this when an account is locked: the login page with a plain explanation."""
+    if request.user.is_authenticated:
+        logout(request)
+    form = LoginForm(initial={"username": (credentials or {}).get("username", "")})
+    return render(request, "accounts/login.html", {"form": form, "locked": LOCKED_MESSAGE}, status=403)
+
+
+@login_not_required
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect(_next_url(request))
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if user is None:
+            form.add_error(
+                None,
+                "The e-mail address or password is wrong. After 5 failed attempts the account is locked.",
+            )
+        else:
+            login(request, user)
+            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            step = "accounts:otp_verify" if has_device else "accounts:otp_setup"
+            return redirect(f"{reverse(step)}?next={_next_url(request)}")
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@otp_exempt
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_verified():
+        return redirect(_next_url(request))
+    devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
+    if not devices:
+        return redirect("accounts:otp_setup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        wait = _throttle_seconds(devices)
+        device = (
+            None if wait else next((d for d in devices if d.verify_token(form.cleaned_data["code"])), None)
+        )
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        # A wrong code, or any code while throttled, is a failed attempt towards the account lockout.
+        user_login_failed.send(
+            sender=__name__, credentials={"username": user.email, "otp": True}, request=request
+        )
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request, credentials={"username": user.email})
+        if wait:
+            form.add_error(
+                "code", f"Too many wrong codes in a row: wait {wait} seconds, then enter the current code."
+            )
+        else:
+            form.add_error(
+                "code", "That code is wrong, expired or already used. Wait for the next code and try again."
+            )
+    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+
+
+def _throttle_seconds(devices: list[TOTPDevice]) -> int:
+    """django-otp doubles the wait after each wrong code (1 s, 2 s, 4 s…); say how long is left."""
+    import math
+
+    from django.utils import timezone
+
+    waits = []
+    for device in devices:
+        allowed, info = device.verify_is_allowed()
+        if not allowed and info and info.get("locked_until"):
+            waits.append(math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
+    return max(waits, default=0) if len(waits) == len(devices) else 0
+
+
+@otp_exempt
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return redirect("accounts:otp_verify")
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.otp_enrol_confirm(user=user, device=device, code=form.cleaned_data["code"]):
+            otp_login(request, device)
+            messages.success(
+                request, "Two-factor login is set up. You will be asked for a code at each login."
+            )
+            return redirect(_next_url(request))
+        form.add_error(
+            "code", "That code does not match. Check the time on your phone and enter the current code."
+        )
+    secret = _base32(device.bin_key)
+    context = {"form": form, "qr": qr_svg(device.config_url), "secret": secret, "next": _next_url(request)}
+    return render(request, "accounts/otp_setup.html", context)
+
+
+def _base32(key: bytes) -> str:
+    import base64
+
+    raw = base64.b32encode(key).decode().rstrip("=")
+    return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@otp_exempt
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "You are logged out.")
+    return redirect("accounts:login")
+
+
+@login_not_required
+def invitation_view(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        return render(request, "accounts/invitation_invalid.html", status=410)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, password=form.cleaned_data["password1"])
+        except ValidationError as error:
+            form.add_error("password1", error)
+        else:
+            if request.user.is_authenticated:
+                logout(request)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect("accounts:otp_setup")
+    return render(request, "accounts/invitation.html", {"form": form, "invitation": invitation})
+
+
+class UserListView(UserManagerRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        users = User.objects.select_related("office").annotate(
+            devices=Count("totpdevice", filter=Q(totpdevice__confirmed=True))
+        )
+        invitations = Invitation.objects.filter(accepted_at=None, revoked_at=None).select_related(
+            "office", "invited_by"
+        )
+        if not request.user.is_itg_admin:
+            users = users.filter(office=request.user.office_id)
+            invitations = invitations.filter(office=request.user.office_id)
+        users = list(users.order_by("office__name", "full_name"))
+        locked = locked_emails([u.email for u in users])
+        for user in users:
+            user.is_locked = user.email in locked
+        return render(request, "accounts/users.html", {"users": users, "invitations": invitations})
+
+
+class InviteView(UserManagerRequiredMixin, View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "accounts/invite.html", {"form": InviteForm(inviter=request.user)})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = InviteForm(request.POST, inviter=request.user)
+        if form.is_valid():
+            try:
+                invitation, _link = services.user_invite(by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Invitation sent to {invitation.email}; the link expires {invitation.expires_at:%d %B %Y %H:%M} UTC.",
+                )
+                return redirect("accounts:users")
+        return render(request, "accounts/invite.html", {"form": form}, status=400)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _managed_user(request: HttpRequest, pk: int) -> User:
+    """404 for users the manager may not manage: a supervisor cannot probe other offices' ids."""
+    user = get_object_or_404(User.objects.select_related("office"), pk=pk)
+    if not services.can_manage(request.user, user):
+        raise Http404("No such user.")
+    return user
+
+
+class UserActionView(UserManagerRequiredMixin, View):
+    """POST-only actions on one user: deactivate, reactivate, unlock, reset two-factor."""
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        user = _managed_user(request, pk)
+        try:
+            if action == "deactivate":
+                services.user_deactivate(by=request.user, user=user)
+                messages.success(request, f"{user.full_name} is deactivated; their sessions have ended.")
+            elif action == "reactivate":
+                services.user_reactivate(by=request.user, user=user)
+                messages.success(request, f"{user.full_name} is active again.")
+            elif action == "unlock":
+                services.user_unlock(by=request.user, user=user)
+                messages.success(request, f"{user.full_name}'s account is unlocked.")
+            elif action == "reset-otp":
+                form = ResetOtpForm(request.POST)
+                if not form.is_valid():
+                    messages.error(request, "Give a reason for resetting two-factor login.")
+                    return redirect("accounts:users")
+                services.otp_reset(by=request.user, user=user, reason=form.cleaned_data["reason"])
+                messages.success(
+                    request, f"{user.full_name} will enrol a new authenticator at their next login."
+                )
+            else:
+                raise Http404("No such action.")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("accounts:users")
+
+
+class ProfileView(View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        from rest_framework.authtoken.models import Token
+
+        has_token = Token.objects.filter(user=request.user).exists()
+        return render(request, "accounts/profile.html", {"has_token": has_token})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if request.POST.get("action") == "revoke-token":
+            services.api_token_revoke(user=request.user)
+            messages.success(request, "Your API token is revoked.")
+            return redirect("accounts:profile")
+        key = services.api_token_create(user=request.user)
+        return render(request, "accounts/profile.html", {"has_token": True, "new_token": key})

@@ -1,0 +1,103 @@
+"""Writing the audit trail.
+
+`record()` is called by services inside their own transaction: if the audit write fails, the action
+it describes is rolled back with it (fail closed). Appends are serialized so that concurrent writers
+never fork the chain: on PostgreSQL a transaction-scoped advisory lock is held from reading the chain
+head until commit; SQLite serializes writers by itself.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from itg.audit import context
+from itg.audit.actions import Action, Outcome
+from itg.audit.chain import GENESIS_HASH, event_hash
+from itg.audit.models import AuditEvent
+
+# An arbitrary constant: the key of the one advisory lock that guards the chain head.
+_CHAIN_LOCK_KEY = 0x17A0D17
+
+
+def _lock_chain_head() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
+def _actor_fields(by: Any, actor_email: str) -> dict:
+    if by is None or not getattr(by, "is_authenticated", False):
+        return {
+            "actor_id": None,
+            "actor_email": actor_email,
+            "actor_role": "",
+            "actor_office": "",
+            "actor_state": "",
+        }
+    office = by.office if by.office_id else None
+    return {
+        "actor_id": by.pk,
+        "actor_email": by.email,
+        "actor_role": by.role,
+        "actor_office": office.name if office else "",
+        "actor_state": office.state if office else "",
+    }
+
+
+def _object_fields(
+    obj: Model | None, object_type: str, object_id: str, label: str, object_state: str
+) -> dict:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        label = label or str(obj)
+        object_state = object_state or getattr(obj, "audit_state", "") or ""
+    return {
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_label": label[:300],
+        "object_state": object_state,
+    }
+
+
+def record(
+    *,
+    action: str,
+    by: Any = None,
+    obj: Model | None = None,
+    outcome: str = Outcome.SUCCESS,
+    reason: str = "",
+    changes: dict | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    label: str = "",
+    object_state: str = "",
+    actor_email: str = "",
+) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction. Raises if it cannot be written."""
+    if action not in Action.values:
+        raise ValueError(f"Unknown audit action {action!r}: add it to itg.audit.actions.Action.")
+    ctx = context.current()
+    values = {
+        **_actor_fields(by, actor_email),
+        **_object_fields(obj, object_type, object_id, label, object_state),
+        "action": action,
+        "outcome": outcome,
+        "reason": reason[:500],
+        "ip": ctx.ip,
+        "user_agent": ctx.user_agent,
+        "request_id": ctx.request_id,
+        "changes": json.loads(json.dumps(changes or {}, default=str)),  # as stored, so as hashed
+    }
+    with transaction.atomic():
+        _lock_chain_head()
+        head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        values.update(seq=seq, at=timezone.now(), prev_hash=prev_hash)
+        values["hash"] = event_hash(values)
+        return AuditEvent.objects.create(**values)

@@ -1,0 +1,19 @@
+"""The root URLconf. Domain apps are wired in by dotted path, so `itg` imports none of them."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from itg.accounts.api import MeView
+
+urlpatterns = [
+    path("", include("cases.home_urls")),
+    path("accounts/", include("itg.accounts.urls")),
+    path("cases/", include("cases.urls")),
+    path("admin/", admin.site.urls),
+    path("api/me/", MeView.as_view(), name="api-me"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/", include("cases.api_urls")),
+]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SubpoenasConfig(AppConfig):
+    name = "subpoenas"
+    verbose_name = "Legal demands"

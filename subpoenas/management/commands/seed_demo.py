@@ -1,0 +1,29 @@
+"""Build the demo world: people of every role with known two-factor secrets, cases, and what later apps add.
+
+Idempotent: running it twice changes nothing. Refuses to run on a production site.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from cases.demo import seed_cases
+from itg.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people
+
+
+class Command(BaseCommand):
+    help = "Load the demo world (idempotent)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo loads demo people with known passwords; it refuses to run with DEBUG=False."
+            )
+        with transaction.atomic():
+            seed_people()
+            seed_cases()
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at http://127.0.0.1:8000/ as:"))
+        for person in DEMO_PEOPLE:
+            self.stdout.write(f"  {person.email:<38} {person.role:<14} {person.state}")
+        self.stdout.write(f"Password for all: {DEMO_PASSWORD}")
+        self.stdout.write("Two-factor code: .venv/bin/python manage.py demo_totp EMAIL")

@@ -1,0 +1,135 @@
+"""Shared fixtures: named people, a verified login, and the real services the suite runs against.
+
+A test that needs a service (PostgreSQL, Redis, S3 through moto_server, Chromium) fails when the
+service is missing and CI=true; on a developer's machine it is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from tests.factories import make_user
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # sync Playwright beside live_server (STACK-NOTES)
+
+
+def need(condition: bool, why: str) -> None:
+    """Fail in CI, skip elsewhere, when a real service the test needs is missing."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI needs this service: {why}")
+    pytest.skip(why)
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Hashing passwords the production way costs ~0.3 s each; the tests are about flows, not PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ITG_VAR_DIR = tmp_path
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def people(db):
+    """tess and sam (supervisor) work for Texas's AG, carl for California's, nora supervises in New York;
+    ivy is ITG compliance staff, ada an ITG administrator; aldo audits."""
+    return SimpleNamespace(
+        tess=make_user("tess", "ag_staff", "TX"),
+        sam=make_user("sam", "ag_supervisor", "TX"),
+        carl=make_user("carl", "ag_staff", "CA"),
+        nora=make_user("nora", "ag_supervisor", "NY"),
+        ivy=make_user("ivy", "itg_staff"),
+        ada=make_user("ada", "itg_admin"),
+        aldo=make_user("aldo", "auditor"),
+    )
+
+
+@pytest.fixture
+def postgres(db):
+    need(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL=postgres://…)")
+    return connection
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        need(False, f"Redis at {url} ({error})")
+    return url
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory):
+    """A moto_server on loopback speaking the S3 API, for the whole session."""
+    server = Path(sys.executable).with_name("moto_server")
+    need(server.exists(), "moto_server (the dev dependency moto[server])")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([str(server), "-H", "127.0.0.1", "-p", str(port)], stdout=out, stderr=out)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            need(False, f"moto_server did not start: {log.read_text()[-500:]}")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    need(Path(path).exists(), "Debian's chromium (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, chromium_path):
+    """pytest-playwright drives Debian's Chromium; Playwright never downloads a browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_path,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+        ],
+    }
