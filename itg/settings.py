@@ -202,6 +202,21 @@ elif PRODUCTION and not env_bool("ALLOW_LOCAL_MEDIA", False):
         "machine's disk (set ALLOW_LOCAL_MEDIA=true only for a single-machine installation)."
     )
 
+# --- Signed documents (PAdES, itg/signing.py) --------------------------------------------------------------
+# The organization's certificate and key as PKCS#12. Without one, a development CA is generated under var/
+# and every signed document says it is a development signature; production refuses to start without one.
+ITG_SIGNING_P12_PATH = env_str("ITG_SIGNING_P12_PATH")
+ITG_SIGNING_P12_PASSPHRASE = env_str("ITG_SIGNING_P12_PASSPHRASE")
+ITG_TSA_URL = env_str("ITG_TSA_URL")  # an RFC 3161 time-stamp authority: signatures become PAdES B-T
+ITG_DEV_CA_DIR = VAR_DIR / "dev-ca"
+if PRODUCTION and not ITG_SIGNING_P12_PATH:
+    raise ImproperlyConfigured(
+        "ITG_SIGNING_P12_PATH must name the organization's signing certificate (PKCS#12) when DEBUG=False, "
+        "with ITG_SIGNING_P12_PASSPHRASE; the development CA is never used in production."
+    )
+if ITG_SIGNING_P12_PATH and not Path(ITG_SIGNING_P12_PATH).is_file():
+    raise ImproperlyConfigured(f"ITG_SIGNING_P12_PATH names no readable file: {ITG_SIGNING_P12_PATH}.")
+
 # --- Celery ----------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
 if PRODUCTION and CELERY_BROKER_URL == "memory://":

@@ -9,6 +9,7 @@ all of them, proves the response was not altered after ITG signed it and, with a
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import fcntl
@@ -18,11 +19,12 @@ import logging
 import os
 import secrets
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import pem as asn1_pem
@@ -43,6 +45,8 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -381,7 +385,21 @@ def sign_pdf(
         metadata, signer=load_signer(p12_path, passphrase), timestamper=timestamper
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes), strict=False)
-    return pdf_signer.sign_pdf(writer).getvalue()
+    return _off_event_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())
+
+
+def _off_event_loop(work: Callable[[], T]) -> T:
+    """Run pyHanko's synchronous API where it may start its own event loop.
+
+    Its sync functions call asyncio.run(), which refuses to run inside a running loop (an ASGI view, or a
+    thread that drives sync Playwright); there, do the work in a short-lived thread of its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 # --- Verification --------------------------------------------------------------------------------------
@@ -434,7 +452,7 @@ def verify_pdf(pdf_bytes: bytes, trust_roots: Sequence[Certificate]) -> Verifica
         trust_roots=[_as_asn1(c) for c in trust_roots], allow_fetching=False, revocation_mode="soft-fail"
     )
     try:
-        statuses = [validate_pdf_signature(sig, context) for sig in signatures]
+        statuses = _off_event_loop(lambda: [validate_pdf_signature(sig, context) for sig in signatures])
     except Exception as exc:  # a mangled signature dictionary or CMS blob
         return _failure(digest, f"The signature could not be validated: {exc}", count=len(signatures))
     return _result(digest, statuses, signatures[-1].field_name)

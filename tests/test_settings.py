@@ -20,6 +20,10 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://itg@127.0.0.1:5432/itg",
     "S3_BUCKET": "itg-files",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "ITG_SIGNING_P12_PATH": str(
+        ROOT / "pyproject.toml"
+    ),  # any readable file: only its presence is checked here
+    "ITG_SIGNING_P12_PASSPHRASE": "not-used-by-check",
 }
 
 
@@ -65,6 +69,8 @@ def test_production_without_a_secret_key_refuses_to_start_with_a_clear_message()
         ("S3_BUCKET", "", "S3_BUCKET must be set when DEBUG=False"),
         ("CELERY_BROKER_URL", "", "CELERY_BROKER_URL must point at Redis"),
         ("ALLOWED_HOSTS", "", "ALLOWED_HOSTS must list"),
+        ("ITG_SIGNING_P12_PATH", "", "ITG_SIGNING_P12_PATH must name the organization's signing certificate"),
+        ("ITG_SIGNING_P12_PATH", "/nonexistent/itg.p12", "ITG_SIGNING_P12_PATH names no readable file"),
     ],
 )
 def test_a_bad_value_names_the_variable(name, value, message):
