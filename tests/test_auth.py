@@ -306,3 +306,22 @@ def test_offices_of_all_56_jurisdictions_exist_from_the_migrations(db):
 
     assert Office.objects.filter(kind="ag").count() == 56
     assert Office.objects.get(state="TX").time_zone == "America/Chicago"
+
+
+def test_an_administrator_changes_a_role_and_office_with_an_audit_record(client, people):
+    verified_login(client, people.ada)
+    bad = client.post(
+        f"/accounts/users/{people.tess.pk}/role/", {"role": "itg_staff", "office": people.tess.office_id}
+    )
+    assert bad.status_code == 400 and "cannot belong to" in bad.content.decode()
+    ok = client.post(
+        f"/accounts/users/{people.tess.pk}/role/", {"role": "ag_supervisor", "office": people.tess.office_id}
+    )
+    assert ok.status_code == 302
+    people.tess.refresh_from_db()
+    assert people.tess.role == "ag_supervisor"
+    event = AuditEvent.objects.get(action="user.role_changed")
+    assert event.changes == {"role": ["ag_staff", "ag_supervisor"]} and event.object_state == "TX"
+    for user in (people.sam, people.ivy, people.aldo):
+        verified_login(client, user)
+        assert client.get(f"/accounts/users/{people.carl.pk}/role/").status_code == 403
