@@ -20,6 +20,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://itg@127.0.0.1:5432/itg",
     "S3_BUCKET": "itg-files",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "AUDIT_SIGNING_KEY": "e02GXyOSWG9+vyvX9E5oaJ9QjWSyaEkKTSMjMgb5i+o=",  # a test key, signs nothing real
 }
 
 
@@ -65,6 +66,8 @@ def test_production_without_a_secret_key_refuses_to_start_with_a_clear_message()
         ("S3_BUCKET", "", "S3_BUCKET must be set when DEBUG=False"),
         ("CELERY_BROKER_URL", "", "CELERY_BROKER_URL must point at Redis"),
         ("ALLOWED_HOSTS", "", "ALLOWED_HOSTS must list"),
+        ("AUDIT_SIGNING_KEY", "", "AUDIT_SIGNING_KEY must be set when DEBUG=False"),
+        ("AUDIT_SIGNING_KEY", "bm90IGEga2V5", "AUDIT_SIGNING_KEY is not a usable Ed25519 private key"),
     ],
 )
 def test_a_bad_value_names_the_variable(name, value, message):
