@@ -11,10 +11,13 @@ urlpatterns = [
     path("accounts/", include("itg.accounts.urls")),
     path("cases/", include("cases.urls")),
     path("audit/", include("itg.audit.urls")),
+    path("demands/", include("subpoenas.urls")),
+    path("notifications/", include("itg.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include("cases.api_urls")),
+    path("api/", include("subpoenas.api_urls")),
 ]
