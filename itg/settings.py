@@ -204,6 +204,21 @@ elif PRODUCTION and not env_bool("ALLOW_LOCAL_MEDIA", False):
         "machine's disk (set ALLOW_LOCAL_MEDIA=true only for a single-machine installation)."
     )
 
+# --- Signed documents (PAdES, itg/signing.py) --------------------------------------------------------------
+# The organization's certificate and key as PKCS#12. Without one, a development CA is generated under var/
+# and every signed document says it is a development signature; production refuses to start without one.
+ITG_SIGNING_P12_PATH = env_str("ITG_SIGNING_P12_PATH")
+ITG_SIGNING_P12_PASSPHRASE = env_str("ITG_SIGNING_P12_PASSPHRASE")
+ITG_TSA_URL = env_str("ITG_TSA_URL")  # an RFC 3161 time-stamp authority: signatures become PAdES B-T
+ITG_DEV_CA_DIR = VAR_DIR / "dev-ca"
+if PRODUCTION and not ITG_SIGNING_P12_PATH:
+    raise ImproperlyConfigured(
+        "ITG_SIGNING_P12_PATH must name the organization's signing certificate (PKCS#12) when DEBUG=False, "
+        "with ITG_SIGNING_P12_PASSPHRASE; the development CA is never used in production."
+    )
+if ITG_SIGNING_P12_PATH and not Path(ITG_SIGNING_P12_PATH).is_file():
+    raise ImproperlyConfigured(f"ITG_SIGNING_P12_PATH names no readable file: {ITG_SIGNING_P12_PATH}.")
+
 # --- Celery ----------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
 if PRODUCTION and CELERY_BROKER_URL == "memory://":
@@ -228,6 +243,30 @@ CELERY_BEAT_SCHEDULE |= {
     "demand-deadline-reminders": {"task": "subpoenas.tasks.send_deadline_reminders", "schedule": 3600.0},
     "demand-recompute-deadlines": {"task": "subpoenas.tasks.recompute_open_deadlines", "schedule": 86400.0},
     "demand-purge-intake-drafts": {"task": "subpoenas.tasks.purge_intake_drafts", "schedule": 86400.0},
+}
+
+# --- Audit trail -----------------------------------------------------------------------------------------
+# The Ed25519 key that signs the chain's checkpoints (a PEM or its 32 raw bytes in base64; make one with
+# `python -m itg.audit.signing`). Development generates one under var/ on first use.
+AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY")
+if PRODUCTION:
+    from itg.audit.signing import load_private_key
+
+    if not AUDIT_SIGNING_KEY:
+        raise ImproperlyConfigured(
+            "AUDIT_SIGNING_KEY must be set when DEBUG=False: the Ed25519 key that signs audit checkpoints "
+            "(a PEM, or 32 raw bytes in base64 from `python -m itg.audit.signing`). Keep it out of the database."
+        )
+    try:
+        load_private_key(AUDIT_SIGNING_KEY)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"AUDIT_SIGNING_KEY is not a usable Ed25519 private key: {error}."
+        ) from None
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 5, minimum=1)
+CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
+    "task": "itg.audit.tasks.write_checkpoint",
+    "schedule": AUDIT_CHECKPOINT_MINUTES * 60.0,
 }
 
 # --- Caches ----------------------------------------------------------------------------------------------

@@ -15,6 +15,10 @@ def navigation(request) -> dict:
         items.append(("Cases", reverse("cases:list")))
     if user.is_itg_admin or user.is_ag_supervisor:
         items.append(("Users", reverse("accounts:users")))
+    if user.is_auditor or user.is_itg_admin:
+        items.append(("Audit trail", reverse("audit:list")))
+    if user.is_ag_supervisor:
+        items.append(("Access history", reverse("audit:state")))
     if user.is_itg_admin:
         items.append(("Admin", reverse("admin:index")))
     items.append(("API", reverse("api-docs")))
