@@ -291,3 +291,12 @@ def test_abandoned_uploads_are_purged_with_their_files(
         assert intake_drafts_purge(older_than=timezone.now() - timedelta(days=2)) == 0
         assert intake_drafts_purge(older_than=timezone.now() + timedelta(seconds=1)) >= 1
     assert not IntakeDraft.objects.exists() and stored_files(settings) == []
+
+
+def test_page_review_shows_a_likely_duplicate_before_submitting(client, people):
+    first = make_demand("TX", "In re Repeat Dialers", by=people.tess)
+    verified_login(client, people.sam)
+    response = client.post("/demands/new/", {"document": _upload("again.pdf", cached_pdf())})
+    review = client.get(response["Location"]).content.decode()
+    assert "Possible duplicate" in review and first.tracking_number in review
+    assert "100 MB each" in client.get("/demands/new/").content.decode()
