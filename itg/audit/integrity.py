@@ -2,24 +2,23 @@
 
 The checking is `itg.audit.verify.check_chain`, the same code that verifies exported files; this module
 only streams the rows. It must cope with tens of millions of events in bounded memory and at hundreds
-of thousands of events a second, so on PostgreSQL it reads plain tuples through a server-side cursor
-and lets the server format the time and the JSON; elsewhere (SQLite) it uses the ORM's chunked iterator.
+of thousands of events a second, so on PostgreSQL it streams plain tuples (psycopg's chunked `stream()`)
+and lets the server format the time; elsewhere (SQLite) it uses the ORM's chunked iterator.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
 
-from itg.audit.chain import ROW_FIELDS, encode_changes
+from itg.audit.chain import ROW_FIELDS
 from itg.audit.checkpoints import checkpoint_is_genuine, latest_checkpoint
 from itg.audit.models import AuditEvent
 from itg.audit.verify import Report, check_chain, check_checkpoint
 
-CHUNK = 20_000
+CHUNK = 2_000
 
 # The columns in ROW_FIELDS order; the time as the canonical UTC text, the JSON as text, the address
 # as PostgreSQL's own normal form (what `record()` hashed, see services._clean_ip).
@@ -32,28 +31,22 @@ FROM {AuditEvent._meta.db_table} ORDER BY seq
 
 
 def _pg_rows(chunk: int) -> Iterator[tuple]:
-    with transaction.atomic(), connection.connection.cursor(name="audit_verify") as cursor:
-        cursor.itersize = chunk
-        cursor.execute(_PG_SELECT)
-        for row in cursor:
-            text = row[17]
-            # jsonb prints '{"a": 1}'; the hash was taken over the compact, key-sorted form.
-            changes = "{}" if text == "{}" else encode_changes(json.loads(text))
-            yield (*row[:17], changes, row[18], row[19])
+    # cursor.stream() pipelines: the server formats the next rows while Python hashes these, in chunks
+    # (bounded memory). Measured twice as fast as FETCHing from a named cursor (bench/audit.py).
+    with connection.connection.cursor() as cursor:
+        yield from cursor.stream(_PG_SELECT, size=chunk)
 
 
 def _orm_rows(chunk: int) -> Iterator[tuple]:
-    from itg.audit.chain import CHANGES
-
-    rows = AuditEvent.objects.order_by("seq").values_list(*ROW_FIELDS).iterator(chunk_size=chunk)
-    for row in rows:
-        yield (*row[:CHANGES], encode_changes(row[CHANGES]), *row[CHANGES + 1 :])
+    return AuditEvent.objects.order_by("seq").values_list(*ROW_FIELDS).iterator(chunk_size=chunk)
 
 
-def chain_rows(chunk: int = CHUNK) -> Iterator[tuple]:
-    """Every event in seq order as ROW_FIELDS tuples, `changes` already as canonical JSON text."""
+def chain_rows(chunk: int = CHUNK) -> tuple[Iterator[tuple], bool]:
+    """Every event in seq order as ROW_FIELDS tuples, and whether `changes` comes as JSON text."""
     connection.ensure_connection()
-    return _pg_rows(chunk) if connection.vendor == "postgresql" else _orm_rows(chunk)
+    if connection.vendor == "postgresql":
+        return _pg_rows(chunk), True
+    return _orm_rows(chunk), False
 
 
 @dataclass
@@ -78,7 +71,8 @@ def chain_verify(chunk: int = CHUNK) -> Verification:
     latest = latest_checkpoint()
     name, checkpoint = latest if latest else (None, None)
     watch = checkpoint["seq"] if checkpoint else None
-    report = check_chain(chain_rows(chunk), watch_seq=watch, changes_encoded=True)
+    rows, changes_as_text = chain_rows(chunk)
+    report = check_chain(rows, watch_seq=watch, changes_as_text=changes_as_text)
     if report.ok and checkpoint is not None:
         report.problem = check_checkpoint(report, checkpoint, checkpoint_is_genuine(checkpoint))
     return Verification(report, name, checkpoint)

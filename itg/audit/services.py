@@ -106,7 +106,9 @@ def record(
         "request_id": ctx.request_id,
         "changes": json.loads(json.dumps(changes or {}, default=str)),  # as stored, so as hashed
     }
-    with transaction.atomic():
+    # savepoint=False: inside the caller's transaction a failed append must fail the whole action (fail
+    # closed), so a savepoint would only cost two round trips per audited request.
+    with transaction.atomic(savepoint=False):
         _lock_chain_head()
         head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
         seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)

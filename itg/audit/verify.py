@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from itg.audit.chain import CHANGES, GENESIS_HASH, HASH, PREV_HASH, ROW_FIELDS, SEQ, row_hash
+from itg.audit.chain import CHANGES, GENESIS_HASH, HASH, PREV_HASH, ROW_FIELDS, SEQ, encode_changes, row_hash
 
 
 @dataclass(frozen=True)
@@ -75,14 +75,14 @@ def check_chain(
     *,
     contiguous: bool = True,
     watch_seq: int | None = None,
-    changes_encoded: bool = False,
+    changes_as_text: bool = False,
 ) -> Report:
     """Walk rows (ROW_FIELDS tuples) in sequence order, stopping at the first bad event.
 
     `contiguous`: the whole chain from event 1 (the database); otherwise a possibly filtered export,
     where links are checked only between consecutive sequence numbers. `watch_seq`: remember that
-    event's stored hash, to compare with a checkpoint. `changes_encoded`: the rows carry `changes`
-    already as canonical JSON text (the fast database reader).
+    event's stored hash, to compare with a checkpoint. `changes_as_text`: the rows carry `changes` as
+    JSON text, as PostgreSQL prints it (the fast database reader).
     """
     report = Report()
     it = iter(rows)
@@ -105,7 +105,11 @@ def check_chain(
                 report.problem = Problem(expected, "missing", f"event {missing} is missing from the chain")
                 return report
         linked = seq != expected or row[PREV_HASH] == (prev[HASH] if prev is not None else GENESIS_HASH)
-        hash_ok = row_hash(row, row[CHANGES] if changes_encoded else None) == row[HASH]
+        if changes_as_text:
+            text = row[CHANGES]  # jsonb prints '{"a": 1}'; the hash is over the compact, sorted form
+            hash_ok = row_hash(row, "{}" if text == "{}" else encode_changes(json.loads(text))) == row[HASH]
+        else:
+            hash_ok = row_hash(row) == row[HASH]
         if not (hash_ok and linked):
             report.problem = _diagnose(row, hash_ok, prev if seq == expected else None, prev2_hash, it)
             return report
