@@ -212,3 +212,14 @@ _text = st.text(max_size=12)
 def test_the_fast_canonical_form_is_byte_for_byte_the_reference(values):
     row = tuple(values[name] for name in HASHED_FIELDS)
     assert canonical_row(row) == canonical(values)
+
+
+@pytest.mark.postgres
+def test_postgresql_has_the_trigger_and_the_label_search_index(postgres):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'audit_auditevent'")
+        indexes = {name for (name,) in cursor.fetchall()}
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditevent'::regclass")
+        triggers = {name for (name,) in cursor.fetchall()}
+    assert {"audit_label_trgm_idx", "audit_action_idx", "audit_object_state_idx"} <= indexes
+    assert "audit_event_append_only" in triggers
