@@ -30,8 +30,8 @@ class Problem:
     detail: str
 
     def __str__(self) -> str:
-        where = f"seq {self.seq}" if self.seq is not None else "the file"
-        return f"FAIL at {where}: {self.kind}: {self.detail}"
+        where = f" at seq {self.seq}" if self.seq is not None else ""
+        return f"FAIL{where}: {self.kind}: {self.detail}"
 
 
 @dataclass
@@ -157,9 +157,14 @@ def _rows_from_lines(lines: Iterable[str]) -> Iterator[tuple]:
             continue
         try:
             doc = json.loads(line)
-            yield tuple(doc[name] for name in ROW_FIELDS)
-        except (ValueError, KeyError, TypeError) as error:
-            raise _Unreadable(f"line {number} is not an exported audit event ({error})") from None
+            row = tuple(doc[name] for name in ROW_FIELDS)
+        except ValueError:
+            raise _Unreadable(f"line {number} is not valid JSON") from None
+        except KeyError as error:
+            raise _Unreadable(f"line {number} has no {error.args[0]!r} field: not an audit export") from None
+        except TypeError:
+            raise _Unreadable(f"line {number} is not a JSON object: not an audit export") from None
+        yield row
 
 
 def verify_export(lines: Iterable[str], checkpoint: dict | None = None, public_key=None) -> Report:
@@ -198,14 +203,19 @@ def main(argv: list[str] | None = None) -> int:
     if bool(args.checkpoint) != bool(args.public_key):
         parser.error("--checkpoint and --public-key go together: a checkpoint is only as good as its key")
     checkpoint = key = None
-    if args.checkpoint:
-        from itg.audit.signing import load_public_key
+    try:
+        if args.checkpoint:
+            from itg.audit.signing import load_public_key
 
-        with open(args.checkpoint, encoding="utf-8") as handle:
-            checkpoint = json.load(handle)
-        key = load_public_key(args.public_key)
-    with open(args.file, encoding="utf-8") as handle:
-        report = verify_export(handle, checkpoint, key)
+            with open(args.checkpoint, encoding="utf-8") as handle:
+                checkpoint = json.load(handle)
+            key = load_public_key(args.public_key)
+        with open(args.file, encoding="utf-8") as handle:
+            report = verify_export(handle, checkpoint, key)
+    except OSError as error:
+        parser.error(f"cannot read {error.filename}: {error.strerror}")
+    except ValueError as error:  # a checkpoint that is not JSON, a key that is not an Ed25519 key
+        parser.error(f"the checkpoint or the public key is not usable: {error}")
     print(summary(report))
     return 0 if report.ok else 1
 
