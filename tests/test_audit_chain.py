@@ -223,3 +223,16 @@ def test_postgresql_has_the_trigger_and_the_label_search_index(postgres):
         triggers = {name for (name,) in cursor.fetchall()}
     assert {"audit_label_trgm_idx", "audit_action_idx", "audit_object_state_idx"} <= indexes
     assert "audit_event_append_only" in triggers
+
+
+def test_the_checkpoint_command_signs_the_head_and_prints_the_public_key(db):
+    make_events(4)
+    out = io.StringIO()
+    call_command("audit_checkpoint", stdout=out)
+    assert out.getvalue().startswith("Checkpoint at event 4 (")
+    out = io.StringIO()
+    call_command("audit_checkpoint", "--public-key", stdout=out)
+    assert "key id" in out.getvalue() and len(out.getvalue().split()[0]) == 44
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+    assert out.getvalue().startswith("OK 5 events (checkpoint at event 4")

@@ -298,3 +298,24 @@ def test_an_unfiltered_export_verifies_against_a_signed_checkpoint_offline(clien
     # A checkpoint without its key is refused: a checkpoint is only as good as the key it is checked with.
     result = run("--checkpoint", str(tmp_path / "cp.json"))
     assert result.returncode == 2 and "go together" in result.stderr
+
+
+def test_a_refused_look_at_a_states_case_shows_in_that_states_history(client, people):
+    tx = make_case("TX", "Texas warranty calls")
+    verified_login(client, people.carl)
+    assert client.get(tx.get_absolute_url()).status_code == 404
+    assert client.get("/cases/987654/").status_code == 404
+    denied = AuditEvent.objects.filter(action=Action.CASE_VIEW_DENIED).order_by("seq")
+    assert [(e.object_id, e.object_state, e.reason) for e in denied] == [
+        (str(tx.pk), "TX", "not visible to this user"),
+        ("987654", "", "no such case"),
+    ]
+    page = get(client, people.sam, "/audit/state/").context["page"]
+    assert (people.carl.email, "case.view_denied") in [(e.actor_email, e.action) for e in page.events]
+
+
+def test_the_auditors_home_page_is_a_recorded_read(client, people, trail):
+    body = get(client, people.aldo, "/").content.decode()
+    assert "Case view denied" in body and "/audit/" in body
+    look = AuditEvent.objects.filter(action=Action.AUDIT_VIEWED, actor_email=people.aldo.email).get()
+    assert look.object_label == "latest events (home)"
