@@ -236,3 +236,35 @@ def test_the_checkpoint_command_signs_the_head_and_prints_the_public_key(db):
     out = io.StringIO()
     call_command("audit_verify", stdout=out)
     assert out.getvalue().startswith("OK 5 events (checkpoint at event 4")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("tampering", "found"),
+    [
+        ("", None),
+        ("UPDATE audit_auditevent SET reason = 'x' WHERE seq = 30", (30, "edited")),
+        ("DELETE FROM audit_auditevent WHERE seq = 20", (20, "missing")),  # the last of the first range
+        ("DELETE FROM audit_auditevent WHERE seq = 21", (21, "missing")),  # the first of the second
+        ("DELETE FROM audit_auditevent WHERE seq >= 39", (39, "truncated")),
+    ],
+)
+def test_parallel_workers_find_what_one_walk_finds(tampering, found):
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel walks are a PostgreSQL feature")
+    make_events(40)
+    checkpoint_write()  # signs 40, records 41
+    if tampering:
+        with transaction.atomic():
+            tamper(tampering)
+    serial, parallel = chain_verify(), chain_verify(workers=2)
+    for result in (serial, parallel):
+        problem = result.report.problem
+        assert ((problem.seq, problem.kind) if problem else None) == found
+    if not found:
+        assert (
+            (parallel.report.count, parallel.report.links)
+            == (41, 40)
+            == (serial.report.count, serial.report.links)
+        )

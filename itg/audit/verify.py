@@ -76,17 +76,21 @@ def check_chain(
     contiguous: bool = True,
     watch_seq: int | None = None,
     changes_as_text: bool = False,
+    start: Sequence | None = None,
 ) -> Report:
     """Walk rows (ROW_FIELDS tuples) in sequence order, stopping at the first bad event.
 
     `contiguous`: the whole chain from event 1 (the database); otherwise a possibly filtered export,
     where links are checked only between consecutive sequence numbers. `watch_seq`: remember that
     event's stored hash, to compare with a checkpoint. `changes_as_text`: the rows carry `changes` as
-    JSON text, as PostgreSQL prints it (the fast database reader).
+    JSON text, as PostgreSQL prints it (the fast database reader). `start`: the event just before the
+    rows, when walking one range of the chain (checked by the walk of the range before).
     """
     report = Report()
     it = iter(rows)
-    prev: Sequence | None = None
+    prev: Sequence | None = start
+    if start is not None:
+        report.last_seq, report.last_hash = start[SEQ], start[HASH]
     prev2_hash: str | None = None
     for row in it:
         seq = row[SEQ]
