@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -131,6 +132,9 @@ def test_a_truncated_tail_is_found_against_the_last_checkpoint(db):
     # ...and the next scheduled checkpoint refuses to sign over the damage.
     with pytest.raises(ChainBroken, match="covers 8"):
         checkpoint_write()
+    refusal = AuditEvent.objects.order_by("-seq").first()
+    assert (refusal.action, refusal.outcome) == (Action.AUDIT_CHECKPOINT, "failed")
+    assert "covers 8" in refusal.reason
 
 
 def test_a_rewritten_chain_is_found_against_the_checkpoint(db):
@@ -268,3 +272,35 @@ def test_parallel_workers_find_what_one_walk_finds(tampering, found):
             == (41, 40)
             == (serial.report.count, serial.report.links)
         )
+
+
+def test_checkpoints_live_in_s3_in_production(s3_endpoint, settings, db):
+    import boto3
+
+    bucket = f"itg-audit-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1", aws_access_key_id="test",
+                 aws_secret_access_key="test").create_bucket(Bucket=bucket)  # fmt: skip
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": s3_endpoint,
+                "access_key": "test",
+                "secret_key": "test",
+                "region_name": "us-east-1",
+                "signature_version": "s3v4",
+                "addressing_style": "path",
+                "file_overwrite": False,
+            },  # fmt: skip
+        },
+    }
+    make_events(3)
+    first, _ = checkpoint_write()
+    make_events(2)
+    second, doc = checkpoint_write()
+    assert first != second and latest_checkpoint() == (second, doc) and doc["seq"] == 6
+    assert problem() is None
+    tamper("DELETE FROM audit_auditevent WHERE seq >= 6")
+    assert problem() == (6, "truncated")
