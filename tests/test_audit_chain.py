@@ -145,11 +145,17 @@ def test_a_rewritten_chain_is_found_against_the_checkpoint(db):
     assert problem() == (6, "rewritten")  # ...but not what the checkpoint signed
 
 
-def test_a_forged_checkpoint_is_refused(db, settings):
+def test_a_forged_checkpoint_is_refused_and_a_rotated_key_still_verifies(db, settings):
+    from itg.audit.checkpoints import signing_key
+    from itg.audit.signing import public_key_text
+
     make_events(3)
     checkpoint_write()
+    old_public = public_key_text(signing_key().public_key())
     settings.AUDIT_SIGNING_KEY = "e02GXyOSWG9+vyvX9E5oaJ9QjWSyaEkKTSMjMgb5i+o="  # another key now verifies
     assert problem() == (3, "checkpoint")
+    settings.AUDIT_PREVIOUS_PUBLIC_KEYS = [old_public]  # ...unless the old key was rotated out properly
+    assert problem() is None
 
 
 @pytest.mark.postgres

@@ -26,7 +26,7 @@ from itg.audit.actions import Action, Outcome
 from itg.audit.chain import GENESIS_HASH, format_time
 from itg.audit.models import AuditEvent
 from itg.audit.services import record
-from itg.audit.signing import checkpoint_signature_valid, load_private_key, sign_checkpoint
+from itg.audit.signing import checkpoint_signature_valid, load_private_key, load_public_key, sign_checkpoint
 
 logger = logging.getLogger(__name__)
 CHECKPOINT_DIR = "audit/checkpoints"
@@ -103,7 +103,16 @@ def latest_checkpoint() -> tuple[str, dict] | None:
 
 
 def checkpoint_is_genuine(doc: dict) -> bool:
-    return checkpoint_signature_valid(doc, signing_key().public_key())
+    """Signed by the current key, or by an earlier one listed in AUDIT_PREVIOUS_PUBLIC_KEYS."""
+    keys = [signing_key().public_key()]
+    for text in settings.AUDIT_PREVIOUS_PUBLIC_KEYS:
+        try:
+            keys.append(load_public_key(text))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"AUDIT_PREVIOUS_PUBLIC_KEYS holds an unusable key: {error}."
+            ) from None
+    return any(checkpoint_signature_valid(doc, key) for key in keys)
 
 
 def _check_against_previous(seq: int, head_hash: str) -> None:
