@@ -91,7 +91,12 @@ def record(
     object_state: str = "",
     actor_email: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain, in the caller's transaction. Raises if it cannot be written."""
+    """Append one event to the chain, in the caller's transaction. Raises if it cannot be written.
+
+    Call it as the last write of the service: on PostgreSQL the chain lock is held until the caller's
+    transaction commits, so whatever runs after it in that transaction delays every other audited
+    action on the site.
+    """
     if action not in Action.values:
         raise ValueError(f"Unknown audit action {action!r}: add it to itg.audit.actions.Action.")
     ctx = context.current()
