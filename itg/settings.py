@@ -265,6 +265,8 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             f"AUDIT_SIGNING_KEY is not a usable Ed25519 private key: {error}."
         ) from None
+# After a key rotation: the public halves (base64) of earlier keys, so their checkpoints still verify.
+AUDIT_PREVIOUS_PUBLIC_KEYS = env_list("AUDIT_PREVIOUS_PUBLIC_KEYS", [])
 AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 5, minimum=1)
 CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "task": "itg.audit.tasks.write_checkpoint",
