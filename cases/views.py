@@ -13,7 +13,7 @@ from django.views import View
 from cases import services
 from cases.access import case_for
 from cases.forms import AssignForm, CaseForm, ShareForm
-from cases.selectors import case_counts_for, case_list_for, message_attachment_for
+from cases.selectors import case_counts_for, case_list_for, case_messages_for, message_attachment_for
 from itg.accounts.models import Office
 from itg.accounts.roles import ITGStaffRequiredMixin, MatterUserRequiredMixin
 from itg.audit.actions import Action
@@ -69,6 +69,9 @@ class CaseDetailView(MatterUserRequiredMixin, View):
         may_share = services.may_share(user, case)
         return {
             "case": case,
+            # The case was fetched through `case_for`: everything that belongs to it is visible too.
+            "demands": list(case.demands.order_by("due_at")),
+            "thread": list(case_messages_for(user, case)),
             "shared_offices": services.case_shared_offices(case)
             if (may_share or user.is_itg_staff)
             else None,

@@ -50,10 +50,10 @@ def demand_transition(*, demand: LegalDemand, action: str, by: User, note: str =
         raise StaleState(demand)
     was_paused, demand.status, demand.paused_since = demand.paused_since, t.target, paused
     if t.pauses:
-        DeadlineEvent.objects.create(demand=demand, kind=DeadlineEvent.Kind.PAUSED, at=now, by=by, note=note,
+        DeadlineEvent.objects.create(demand=demand, kind=DeadlineEvent.Kind.PAUSED, at=now, by=by,
                                      due_date_before=demand.due_date)  # fmt: skip
     elif t.resumes and was_paused:
-        DeadlineEvent.objects.create(demand=demand, kind=DeadlineEvent.Kind.RESUMED, at=now, by=by, note=note,
+        DeadlineEvent.objects.create(demand=demand, kind=DeadlineEvent.Kind.RESUMED, at=now, by=by,
                                      due_date_before=demand.due_date)  # fmt: skip
     changes.update(_apply_deadline(demand))
     DemandEvent.objects.create(demand=demand, action=action, from_status=old, to_status=t.target, by=by, at=now,
@@ -133,6 +133,11 @@ def extension_answer(
         )
     if letter is None:
         raise ValidationError({"letter": "Attach the letter granting the extension (PDF)."})
+    return _extension_grant(demand, request, by, new_date, letter, note)
+
+
+def _extension_grant(demand, request, by, new_date: date, letter, note: str) -> DeadlineEvent:
+    """Store the letter, then the grant and the recomputed due date; the letter is deleted if that fails."""
     checked = check_upload(letter, allowed=PDF_ONLY, field_name="letter")
     with stored_files() as files, transaction.atomic():
         doc = DemandDocument.objects.create(

@@ -226,3 +226,56 @@ def test_calendar_feed_lists_due_dates_of_visible_demands_and_can_be_revoked(cli
     client.post("/demands/calendar/", {"revoke": "1"})
     assert anonymous.get(path).status_code == 404
     assert anonymous.get("/demands/calendar/not-a-token.ics").status_code == 404
+
+
+# --- Demo data and commands ----------------------------------------------------------------------------
+
+
+def test_seed_demo_makes_demands_in_several_states_and_statuses_and_is_idempotent(db, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=__import__("io").StringIO())
+    first = dict(LegalDemand.objects.values_list("tracking_number", "status"))
+    call_command("seed_demo", stdout=__import__("io").StringIO())
+    assert dict(LegalDemand.objects.values_list("tracking_number", "status")) == first
+    assert {n[:2] for n in first} == {"TX", "CA", "NY"}
+    assert set(first.values()) >= {"received", "in_progress", "awaiting_requester", "response_ready"}
+
+
+def test_recompute_command_reports_what_moved(people, demand):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("recompute_deadlines", stdout=out)
+    assert "0 open demand(s)" in out.getvalue()
+
+
+def test_extension_by_page_the_itg_asks_and_the_office_grants_with_its_letter(client, people, demand):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import cached_pdf
+
+    verified_login(client, people.ivy)
+    early = client.post(f"/demands/{demand.pk}/extension/", {"ext-requested_date": "2026-04-01"})
+    assert early.status_code == 400 and "after the current due date" in early.content.decode()
+    assert (
+        client.post(f"/demands/{demand.pk}/extension/", {"ext-requested_date": "2026-05-01"}).status_code
+        == 302
+    )
+    asked = demand.deadline_events.get(kind="extension_asked")
+    verified_login(client, people.tess)
+    page = client.get(demand.get_absolute_url()).content.decode()
+    assert "extension to <strong>1 May 2026</strong>" in page
+    no_letter = client.post(f"/demands/{demand.pk}/extension/{asked.pk}/", {"answer-grant": "1"})
+    assert no_letter.status_code == 400 and "Attach the letter" in no_letter.content.decode()
+    letter = SimpleUploadedFile("grant.pdf", cached_pdf())
+    done = client.post(
+        f"/demands/{demand.pk}/extension/{asked.pk}/", {"answer-grant": "1", "answer-letter": letter}
+    )
+    assert done.status_code == 302
+    demand.refresh_from_db()
+    assert demand.due_date.isoformat() == "2026-05-01"
+    assert "grant.pdf" in client.get(demand.get_absolute_url()).content.decode()
