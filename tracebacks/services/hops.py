@@ -22,7 +22,7 @@ from itg.calendar import hop_due_at
 from providers.models import Provider
 from tracebacks import links, workflow
 from tracebacks.models import Hop, HopLinkUse, Traceback
-from tracebacks.services.tracebacks import StaleState, hop_open, require_itg, traceback_end
+from tracebacks.services.tracebacks import StaleState, check_upload, hop_open, require_itg, traceback_end
 
 A = Hop.Answer
 
@@ -67,6 +67,7 @@ def _validate(hop: Hop, data: AnswerIn, chain: list[int]) -> None:
         )
     if data.answer == A.CUSTOMER and not data.customer.strip():
         raise ValidationError({"customer": "Name the customer who placed the call."})
+    check_upload(data.attachment, "attachment", (".pdf", ".csv", ".txt", ".xlsx", ".zip", ".png", ".jpg"))
     if data.attestation not in Hop.Attestation.values:
         raise ValidationError({"attestation": "Attestation is A, B, C or empty."})
 

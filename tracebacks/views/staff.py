@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -198,3 +198,21 @@ class CampaignDetailView(ITGStaffRequiredMixin, View):
         return render(
             request, "tracebacks/campaign.html", {"campaign": campaign, "page": page, "statuses": statuses}
         )
+
+
+class TracebackFileView(ITGStaffRequiredMixin, View):
+    """Stream a traceback's recording or transcript file, or a hop's attachment; recorded in the audit trail."""
+
+    def get(self, request: HttpRequest, pk: int, which: str, hop: int | None = None) -> FileResponse:
+        traceback = selectors.traceback_for(pk)
+        owner = get_object_or_404(Hop, traceback=traceback, pk=hop) if hop else traceback
+        field = {"recording": "recording", "transcript": "transcript_file", "attachment": "attachment"}.get(
+            which
+        )
+        stored = getattr(owner, field, None) if field else None
+        if not stored:
+            raise Http404("No such file.")
+        record(
+            action=Action.TRACEBACK_FILE_DOWNLOADED, by=request.user, obj=owner, changes={"file": stored.name}
+        )
+        return FileResponse(stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/", 1)[-1])
