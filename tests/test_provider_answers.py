@@ -216,3 +216,17 @@ def test_link_suggestions_need_a_valid_link(client, emailed):
     ok = client.get(emailed["url"] + "providers.json", {"q": "up car"}).json()
     assert [r["name"] for r in ok["results"]] == ["Up Carrier"]
     assert client.get("/respond/bogus/providers.json", {"q": "up"}).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["tess", "sam", "carl", "nora", "ivy", "ada", "aldo"])
+def test_portal_users_cannot_use_the_provider_api(people, world, who):
+    from tests.factories import verified_login
+
+    client = APIClient()
+    verified_login(client, getattr(people, who))
+    for url in ("/api/provider/hops/", f"/api/provider/hops/{world['acme_hop'].pk}/", "/api/provider/providers/?q=a"):
+        assert client.get(url).status_code in (401, 403), url
+    answer = client.post(f"/api/provider/hops/{world['acme_hop'].pk}/answer/", {"answer": "no_record"}, format="json")
+    assert answer.status_code in (401, 403)
+    world["acme_hop"].refresh_from_db()
+    assert world["acme_hop"].answer == "pending"
