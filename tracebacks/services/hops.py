@@ -260,6 +260,12 @@ def hop_notify(*, hop_id: int, provider_id: int | None = None, now: datetime | N
         record(action=Action.HOP_NOTIFIED, obj=hop, actor_email="portal", outcome=Outcome.FAILED,
                reason=f"{provider.business_name} has no traceback contact e-mail")  # fmt: skip
         return False
+    # Row and audit first, the e-mail last: if sending fails, the whole notice rolls back and the task
+    # retries; nothing records a notice that was not sent.
+    Hop.objects.filter(pk=hop.pk).update(notified_at=now or timezone.now())
+    record(
+        action=Action.HOP_NOTIFIED, obj=hop, actor_email="portal", changes={"to": provider.traceback_email}
+    )
     url = links.link_url(links.make_token(hop.pk, provider.pk))
     context = {"hop": hop, "traceback": hop.traceback, "provider": provider, "url": url}
     send_mail(
@@ -267,8 +273,4 @@ def hop_notify(*, hop_id: int, provider_id: int | None = None, now: datetime | N
         message=render_to_string("tracebacks/email/hop_request.txt", context),
         from_email=None, recipient_list=[provider.traceback_email],
     )  # fmt: skip
-    Hop.objects.filter(pk=hop.pk).update(notified_at=now or timezone.now())
-    record(
-        action=Action.HOP_NOTIFIED, obj=hop, actor_email="portal", changes={"to": provider.traceback_email}
-    )
     return True
