@@ -100,6 +100,10 @@ def test_the_list_filters_by_number_campaign_status_provider_and_date(client, pe
     assert ids("number=%2B14155550100") == [other.pk]
     assert ids(f"campaign={other.campaign_id}") == [other.pk]
     assert ids(f"provider={chain.hops.last().provider_id}") == [chain.pk]
+    assert ids(f"provider={chain.hops.last().provider.rmd_number}") == [chain.pk]
+    assert ids("provider=Transit Carrier Inc") == [chain.pk]
+    unknown = client.get("/tracebacks/?provider=Nobody Such").content.decode()
+    assert "No registered provider matches" in unknown and "0 tracebacks" in unknown
     assert ids("status=open") == [chain.pk, other.pk]
     day = chain.call_at.date().isoformat()
     assert ids(f"date_from={day}&date_to={day}") == [chain.pk, other.pk]
