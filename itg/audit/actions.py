@@ -50,6 +50,7 @@ class Action(models.TextChoices):
     TRACEBACK_CREATED = "traceback.created", "Traceback started"
     TRACEBACK_BULK_STARTED = "traceback.bulk_started", "Tracebacks started in bulk"
     TRACEBACK_VIEWED = "traceback.viewed", "Traceback viewed"
+    TRACEBACK_FILE_DOWNLOADED = "traceback.file_downloaded", "Traceback file downloaded"
     TRACEBACK_ENDED = "traceback.ended", "Traceback ended"
     TRACEBACK_CLOSED = "traceback.closed", "Traceback closed by ITG staff"
     HOP_OPENED = "hop.opened", "Hop opened"
