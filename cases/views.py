@@ -17,7 +17,7 @@ from cases.selectors import case_counts_for, case_list_for, case_messages_for, m
 from itg.accounts.models import Office
 from itg.accounts.roles import ITGStaffRequiredMixin, MatterUserRequiredMixin
 from itg.audit.actions import Action
-from itg.audit.models import AuditEvent
+from itg.audit.selectors import latest_events_for
 from itg.audit.services import record
 from itg.uploads import open_stored
 
@@ -26,8 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own home page."""
     user = request.user
     if user.is_auditor:
-        events = AuditEvent.objects.order_by("-seq")[:20]
-        return render(request, "home/auditor.html", {"events": events})
+        return render(request, "home/auditor.html", {"events": latest_events_for(user)})
     recent = case_list_for(user)[:10]
     context = {"recent": recent, "counts": case_counts_for(user)}
     template = "home/itg.html" if user.is_itg_staff else "home/ag.html"
