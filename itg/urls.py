@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("cases.home_urls")),
     path("accounts/", include("itg.accounts.urls")),
     path("cases/", include("cases.urls")),
+    path("responses/", include("subpoenas.responses.urls")),
     path("admin/", admin.site.urls),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

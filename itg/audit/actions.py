@@ -39,6 +39,21 @@ class Action(models.TextChoices):
     AUDIT_VIEWED = "audit.viewed", "Audit trail viewed"
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_CHECKPOINT = "audit.checkpoint", "Audit checkpoint written"
+    # Responses to legal demands (subpoenas.responses)
+    EVIDENCE_PROPOSED = "evidence.proposed", "Responsive records proposed"
+    EVIDENCE_LINKED = "evidence.linked", "Evidence linked to a request"
+    EVIDENCE_UNLINKED = "evidence.unlinked", "Evidence removed from a request"
+    REQUEST_ANSWERED = "request.answered", "Request answered"
+    RESPONSE_PREPARED = "response.prepared", "Response prepared for signing"
+    RESPONSE_SIGNED = "response.signed", "Response rendered and signed"
+    RESPONSE_SIGN_FAILED = "response.sign_failed", "Response signing failed"
+    RESPONSE_DELIVERED = "response.delivered", "Response delivered"
+    RESPONSE_VIEWED = "response.viewed", "Response page viewed"
+    RESPONSE_VIEW_DENIED = "response.view_denied", "Response view denied"
+    RESPONSE_DOWNLOADED = "response.downloaded", "Signed document downloaded"
+    RESPONSE_DOWNLOAD_DENIED = "response.download_denied", "Signed document download denied"
+    RECEIPT_SIGNED = "receipt.signed", "Receipt signed"
+    DOCUMENT_VERIFIED = "document.verified", "Signed document verified"
 
 
 class Outcome(models.TextChoices):

@@ -1,0 +1,34 @@
+"""Forms of the responses pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from subpoenas.responses.verification import looks_like_pdf
+
+
+def verify_max_bytes() -> int:
+    return int(getattr(settings, "ITG_VERIFY_MAX_BYTES", 50 * 1024 * 1024))
+
+
+class VerifyForm(forms.Form):
+    file = forms.FileField(
+        label="Signed PDF",
+        help_text="The response or receipt as you received it. It is checked and discarded, never stored.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_file(self) -> bytes:
+        """The file's bytes, once known to be a PDF of acceptable size (decided by content, not name)."""
+        upload = self.cleaned_data["file"]
+        limit = verify_max_bytes()
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; files up to {filesizeformat(limit)} can be checked."
+            )
+        data = upload.read()
+        if not looks_like_pdf(data[:1024]):
+            raise forms.ValidationError("This file is not a PDF. Choose the PDF file the ITG delivered.")
+        return data
