@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "csp",
     "itg.accounts",
     "itg.audit",
+    "itg.notifications",
     "cases",
     "subpoenas",
     "subpoenas.responses",
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "itg.accounts.context_processors.navigation",
+                "itg.notifications.context_processors.unread",
             ],
         },
     },
@@ -245,6 +247,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
+# Legal demands: reminders hourly (each threshold is sent once), open deadlines recomputed nightly in case
+# holiday data changed, abandoned intake uploads purged daily.
+CELERY_BEAT_SCHEDULE |= {
+    "demand-deadline-reminders": {"task": "subpoenas.tasks.send_deadline_reminders", "schedule": 3600.0},
+    "demand-recompute-deadlines": {"task": "subpoenas.tasks.recompute_open_deadlines", "schedule": 86400.0},
+    "demand-purge-intake-drafts": {"task": "subpoenas.tasks.purge_intake_drafts", "schedule": 86400.0},
+}
 
 # --- Caches ----------------------------------------------------------------------------------------------
 if REDIS_CACHE_URL := env_str("REDIS_CACHE_URL"):

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("cases.home_urls")),
     path("accounts/", include("itg.accounts.urls")),
     path("cases/", include("cases.urls")),
+    path("demands/", include("subpoenas.urls")),
+    path("notifications/", include("itg.notifications.urls")),
     path("responses/", include("subpoenas.responses.urls")),
     path("admin/", admin.site.urls),
     path("api/me/", MeView.as_view(), name="api-me"),
@@ -17,4 +19,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include("cases.api_urls")),
+    path("api/", include("subpoenas.api_urls")),
 ]

@@ -11,6 +11,7 @@ def navigation(request) -> dict:
         return {"nav_items": []}
     items = [("Home", reverse("home"))]
     if user.is_ag_staff or user.is_itg_staff:
+        items.append(("Demands", reverse("subpoenas:list")))
         items.append(("Cases", reverse("cases:list")))
     if user.is_itg_admin or user.is_ag_supervisor:
         items.append(("Users", reverse("accounts:users")))
