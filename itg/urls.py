@@ -13,6 +13,10 @@ urlpatterns = [
     path("demands/", include("subpoenas.urls")),
     path("notifications/", include("itg.notifications.urls")),
     path("responses/", include("subpoenas.responses.urls")),
+    path("providers/", include("providers.urls")),
+    path("providers/", include("tracebacks.provider_urls")),
+    path("tracebacks/", include("tracebacks.urls")),
+    path("respond/", include("tracebacks.respond_urls")),
     path("admin/", admin.site.urls),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -20,4 +24,5 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include("cases.api_urls")),
     path("api/", include("subpoenas.api_urls")),
+    path("api/provider/", include("tracebacks.api.urls")),
 ]

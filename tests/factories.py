@@ -147,3 +147,56 @@ def make_demand(state: str = "TX", caption: str = "", *, by: User | None = None,
         LegalDemand.objects.filter(pk=demand.pk).update(status=status)
         demand.status = status
     return demand
+# --- Providers and tracebacks (issue 5) -------------------------------------------------------------------
+_provider_seq = iter(range(1, 10**6))
+
+
+def make_provider(
+    name: str = "", *, foreign: bool = False, email: str | None = None, tz: str = "America/New_York", **extra
+):
+    from providers.models import Provider
+
+    n = next(_provider_seq)
+    return Provider.objects.create(
+        rmd_number=f"RMD9{n:06d}",
+        frn=f"{9000000000 + n}",
+        business_name=name or f"Provider {n} LLC",
+        is_foreign=foreign,
+        country="Elsewhere" if foreign else "United States of America",
+        traceback_email=f"traceback@provider{n}.example" if email is None else email,
+        time_zone=tz,
+        stir_shaken="yes",
+        is_voice_service=True,
+        **extra,
+    )
+
+
+def make_campaign(name: str = "SSA-CalltheSSA", kind: str = "ssa"):
+    from tracebacks.models import Campaign
+
+    return Campaign.objects.get_or_create(name=name, defaults={"kind": kind, "legal_basis": "TCPA"})[0]
+
+
+def start_traceback(
+    by: User, terminating, *, campaign=None, now=None, calling="+12025550143", called="+13125550199"
+):
+    """A traceback started through the real service (hop 1 opened, its provider notified on commit)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tracebacks.services import traceback_create
+
+    now = now or timezone.now()
+    return traceback_create(
+        by=by,
+        campaign=campaign or make_campaign(),
+        call_at=now - timedelta(days=2),
+        call_tz="America/Chicago",
+        calling_number=calling,
+        called_number=called,
+        source="honeypot",
+        terminating_provider=terminating,
+        transcript="This message is intended to contact you regarding your social security number. Press 1.",
+        now=now,
+    )

@@ -88,6 +88,26 @@ class Action(models.TextChoices):
     CASE_MESSAGE_POSTED = "case.message_posted", "Message posted"
     CASE_NOTE_ADDED = "case.note_added", "Internal note added"
     CASE_ATTACHMENT_DOWNLOADED = "case.attachment_downloaded", "Message attachment downloaded"
+    # Providers and tracebacks (issue 5)
+    PROVIDER_ADDED = "provider.added", "Provisional provider added"
+    PROVIDER_UPDATED = "provider.updated", "Provider updated"
+    RMD_IMPORT_STARTED = "provider.rmd_import_started", "RMD import started"
+    RMD_IMPORTED = "provider.rmd_imported", "RMD import finished"
+    PROVIDER_TOKEN_CREATED = "provider.token_created", "Provider API token created"
+    PROVIDER_TOKEN_REVOKED = "provider.token_revoked", "Provider API token revoked"
+    CAMPAIGN_CREATED = "campaign.created", "Campaign created"
+    TRACEBACK_CREATED = "traceback.created", "Traceback started"
+    TRACEBACK_BULK_STARTED = "traceback.bulk_started", "Tracebacks started in bulk"
+    TRACEBACK_VIEWED = "traceback.viewed", "Traceback viewed"
+    TRACEBACK_ENDED = "traceback.ended", "Traceback ended"
+    TRACEBACK_CLOSED = "traceback.closed", "Traceback closed by ITG staff"
+    HOP_OPENED = "hop.opened", "Hop opened"
+    HOP_NOTIFIED = "hop.notified", "Hop request sent to provider"
+    HOP_ANSWERED = "hop.answered", "Hop answered"
+    HOP_ANSWER_REFUSED = "hop.answer_refused", "Hop answer refused"
+    HOP_NO_RESPONSE = "hop.no_response", "Hop marked no response"
+    HOP_REASSIGNED = "hop.reassigned", "Hop reassigned"
+    HOP_LINK_DENIED = "hop.link_denied", "Hop link refused"
 
 
 class Outcome(models.TextChoices):
