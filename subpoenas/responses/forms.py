@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from subpoenas.responses.models import RequestAnswer
 from subpoenas.responses.verification import looks_like_pdf
 
 
@@ -32,3 +33,36 @@ class VerifyForm(forms.Form):
         if not looks_like_pdf(data[:1024]):
             raise forms.ValidationError("This file is not a PDF. Choose the PDF file the ITG delivered.")
         return data
+
+
+class AddEvidenceForm(forms.Form):
+    traceback = forms.CharField(
+        label="Traceback", max_length=20, help_text="Its identifier, e.g. TB-0000123, or its number."
+    )
+
+    def clean_traceback(self) -> int:
+        text = self.cleaned_data["traceback"].strip().upper().removeprefix("TB-")
+        if not text.isdigit() or int(text) == 0:
+            raise forms.ValidationError("Enter a traceback identifier such as TB-0000123.")
+        return int(text)
+
+
+class AnswerForm(forms.Form):
+    kind = forms.ChoiceField(label="Answer", choices=RequestAnswer.Kind.choices, widget=forms.RadioSelect)
+    objection = forms.CharField(
+        label="Objection",
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required for an objection; printed in the response as written.",
+    )
+
+
+class PrepareForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for the correction",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required for a correction of a delivered response; its cover letter states it.",
+    )

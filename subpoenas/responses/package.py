@@ -26,6 +26,7 @@ HOP_COLUMNS = (("#", 2), ("Provider", 28), ("Role", 12), ("Asked (UTC)", 16), ("
 HOP_COLUMNS += (("Answer", 19), ("Upstream named", 16), ("At", 2))
 INDEX_COLUMNS = (("Exhibit", 7), ("Traceback", 10), ("Call (UTC)", 16), ("Campaign", 40), ("Hops", 4))
 INDEX_COLUMNS += (("Requests", 25),)
+MANIFEST_COLUMNS = (("File", 38), ("Bytes", 10), ("SHA-256", 64))
 
 
 def columns(rows: Sequence[Sequence[str] | str], spec: Sequence[tuple[str, int]]) -> str:
@@ -150,6 +151,9 @@ class Package:
             for tb in self.exhibits
         ]
         return columns(rows, INDEX_COLUMNS)
+
+    def manifest_table(self) -> str:
+        return columns([[m.name, str(m.size), m.sha256] for m in self.manifest], MANIFEST_COLUMNS)
 
 
 CSV_COLUMNS = [
