@@ -78,7 +78,7 @@ def _apply_deadline(demand: LegalDemand) -> dict:
     LegalDemand.objects.filter(pk=demand.pk).update(**fields)
     for name, value in fields.items():
         setattr(demand, name, value)
-    last = DeadlineEvent.objects.filter(demand=demand).order_by("-at", "-pk").first()
+    last = DeadlineEvent.objects.filter(demand=demand).order_by("-pk").first()  # the event just written
     if last and last.due_date_after is None:
         DeadlineEvent.objects.filter(pk=last.pk).update(due_date_after=computed.due_date)
     return {"due_date": [str(before), str(computed.due_date)]} if before != computed.due_date else {}
@@ -140,7 +140,7 @@ def extension_answer(
             original_name=checked.original_name, size=checked.size, content_type=checked.content_type,
             sha256=checked.sha256, pdf_pages=checked.pdf.pages, pdf_flags=checked.pdf_flags, uploaded_by=by,
         )  # fmt: skip
-        DeadlineEvent.objects.filter(pk=request.pk, answered=False).update(answered=True)
+        _claim(request)
         event = DeadlineEvent.objects.create(
             demand=demand, kind=DeadlineEvent.Kind.EXTENSION_GRANTED, by=by, requested_date=new_date,
             letter=doc, note=note.strip(), due_date_before=demand.due_date,
@@ -152,9 +152,15 @@ def extension_answer(
     return event
 
 
+def _claim(request: DeadlineEvent) -> None:
+    """Compare-and-set: an extension request is answered once, even by two people at the same moment."""
+    if not DeadlineEvent.objects.filter(pk=request.pk, answered=False).update(answered=True):
+        raise ValidationError({"request": "This extension request was already answered."})
+
+
 @transaction.atomic
 def _extension_refuse(demand, request, by, note) -> DeadlineEvent:
-    DeadlineEvent.objects.filter(pk=request.pk, answered=False).update(answered=True)
+    _claim(request)
     event = DeadlineEvent.objects.create(
         demand=demand, kind=DeadlineEvent.Kind.EXTENSION_REFUSED, by=by, requested_date=request.requested_date,
         note=note.strip(), due_date_before=demand.due_date, due_date_after=demand.due_date,
