@@ -141,6 +141,12 @@ def dev_ca_dir(tmp_path_factory):
     return tmp_path_factory.mktemp("dev-ca")
 
 
+@pytest.fixture(autouse=True)
+def _isolated_dev_ca(settings, dev_ca_dir):
+    """Anything that signs (responses, receipts) uses a throwaway development CA, never var/dev-ca."""
+    settings.ITG_DEV_CA_DIR = dev_ca_dir
+
+
 @pytest.fixture
 def dev_signing(settings, dev_ca_dir):
     """Sign with the throwaway development CA, as a fresh clone does."""

@@ -150,3 +150,36 @@ def test_verification_stores_nothing(client, people, settings):
     client.post("/responses/verify/", upload(pdf))
 
     assert sorted(p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()) == before
+
+
+def test_the_receipt_is_signed_once_and_verifies_as_issued(client, people, tmp_path):
+    from subpoenas.receipts import receipt_pdf
+    from tests.factories import make_demand
+
+    demand = make_demand("TX")
+    first, again = receipt_pdf(demand), receipt_pdf(demand)
+
+    assert first == again  # signed once; the same bytes every time
+    code, out = run_verify(tmp_path, first)
+    assert code == 0 and f"Receipt of a legal demand: Receipt of {demand.tracking_number}" in out
+    assert AuditEvent.objects.filter(action="receipt.signed", object_id=str(demand.pk)).count() == 1
+    verified_login(client, people.ivy)
+    download = client.get(f"/demands/{demand.pk}/receipt.pdf")
+    assert download.content == first
+
+
+@pytest.mark.parametrize(
+    ("who", "names_demand"), [("tess", True), ("ivy", True), ("carl", False), ("aldo", False)]
+)
+def test_verification_names_the_demand_only_to_those_who_may_see_it(client, people, who, names_demand):
+    from tests.factories import make_demand
+
+    demand = make_demand("TX", "In re Confidential Robocalls")
+    _, pdf = issue_small_document(demand, title=f"Response to {demand.tracking_number}")
+    verified_login(client, getattr(people, who))
+
+    body = client.post("/responses/verify/", upload(pdf)).content.decode()
+
+    assert "Valid: an unaltered document issued by the ITG" in body
+    assert (f"/demands/{demand.pk}/" in body) is names_demand
+    assert (f"Response to {demand.tracking_number}" in body) is names_demand
