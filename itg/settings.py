@@ -260,6 +260,30 @@ CELERY_BEAT_SCHEDULE |= {
 CELERY_BEAT_SCHEDULE["mark-overdue-hops"] = {"task": "tracebacks.tasks.mark_overdue_hops", "schedule": 300.0}
 HOP_LINK_MAX_AGE_HOURS = env_int("HOP_LINK_MAX_AGE_HOURS", 7 * 24, minimum=1)
 
+# --- Audit trail -----------------------------------------------------------------------------------------
+# The Ed25519 key that signs the chain's checkpoints (a PEM or its 32 raw bytes in base64; make one with
+# `python -m itg.audit.signing`). Development generates one under var/ on first use.
+AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY")
+if PRODUCTION:
+    from itg.audit.signing import load_private_key
+
+    if not AUDIT_SIGNING_KEY:
+        raise ImproperlyConfigured(
+            "AUDIT_SIGNING_KEY must be set when DEBUG=False: the Ed25519 key that signs audit checkpoints "
+            "(a PEM, or 32 raw bytes in base64 from `python -m itg.audit.signing`). Keep it out of the database."
+        )
+    try:
+        load_private_key(AUDIT_SIGNING_KEY)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"AUDIT_SIGNING_KEY is not a usable Ed25519 private key: {error}."
+        ) from None
+AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 5, minimum=1)
+CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
+    "task": "itg.audit.tasks.write_checkpoint",
+    "schedule": AUDIT_CHECKPOINT_MINUTES * 60.0,
+}
+
 # --- Caches ----------------------------------------------------------------------------------------------
 if REDIS_CACHE_URL := env_str("REDIS_CACHE_URL"):
     CACHES = {

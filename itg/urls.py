@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("cases.home_urls")),
     path("accounts/", include("itg.accounts.urls")),
     path("cases/", include("cases.urls")),
+    path("audit/", include("itg.audit.urls")),
     path("demands/", include("subpoenas.urls")),
     path("notifications/", include("itg.notifications.urls")),
     path("responses/", include("subpoenas.responses.urls")),

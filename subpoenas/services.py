@@ -50,10 +50,10 @@ def demand_transition(*, demand: LegalDemand, action: str, by: User, note: str =
         raise StaleState(demand)
     was_paused, demand.status, demand.paused_since = demand.paused_since, t.target, paused
     if t.pauses:
-        DeadlineEvent.objects.create(demand=demand, kind=DeadlineEvent.Kind.PAUSED, at=now, by=by, note=note,
+        DeadlineEvent.objects.create(demand=demand, kind=DeadlineEvent.Kind.PAUSED, at=now, by=by,
                                      due_date_before=demand.due_date)  # fmt: skip
     elif t.resumes and was_paused:
-        DeadlineEvent.objects.create(demand=demand, kind=DeadlineEvent.Kind.RESUMED, at=now, by=by, note=note,
+        DeadlineEvent.objects.create(demand=demand, kind=DeadlineEvent.Kind.RESUMED, at=now, by=by,
                                      due_date_before=demand.due_date)  # fmt: skip
     changes.update(_apply_deadline(demand))
     DemandEvent.objects.create(demand=demand, action=action, from_status=old, to_status=t.target, by=by, at=now,

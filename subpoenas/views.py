@@ -34,17 +34,23 @@ def filters_from(request: HttpRequest) -> selectors.QueueFilters:
 class DemandListView(MatterUserRequiredMixin, View):
     """The ITG queue, or the AG office's list: same filters, same access layer.
 
-    Queries (constant in the number of rows): session, user+office, OTP device, the page of demands with
-    case and owner, the count for the paginator, the status counts, the unread notifications.
+    Queries (constant in the number of rows): session, user+office, OTP device, the visible case ids (AG
+    users), the page of demands with case and owner, the count for the paginator, the status counts, the
+    ITG owners (queue), the unread notifications.
     """
 
     def get(self, request: HttpRequest) -> HttpResponse:
         f = filters_from(request)
-        page = Paginator(selectors.demand_list(request.user, f), PAGE_SIZE).get_page(request.GET.get("page"))
+        visible = selectors.demands_visible_to(request.user)
+        counts = selectors.status_counts(request.user, f, visible)
+        paginator = Paginator(selectors.demand_list(request.user, f, visible), PAGE_SIZE)
+        if not (f.status or f.kind or f.owner or f.due or f.q):
+            paginator.count = counts["total"]  # the counts by status already cover this set: one COUNT fewer
+        page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         context = {
-            "page": page, "f": f, "counts": selectors.status_counts(request.user, f),
+            "page": page, "f": f, "counts": counts,
             "statuses": LegalDemand.Status.choices, "kinds": LegalDemand.Kind.choices, "query": query.urlencode(),
             "owners": User.objects.filter(role__in=[Role.ITG_STAFF, Role.ITG_ADMIN], is_active=True)
             if request.user.is_itg_staff else [],
@@ -87,9 +93,9 @@ def detail_context(request: HttpRequest, demand: LegalDemand, **forms) -> dict:
         "thread": list(case_messages_for(user, demand.case)),
         "actions": workflow.page_actions(user, demand),
         "transition_form": forms.get("transition_form") or TransitionForm(),
-        "ask_form": (forms.get("ask_form") or ExtensionAskForm()) if user.is_itg_staff and demand.is_open else None,
+        "ask_form": (forms.get("ask_form") or ExtensionAskForm(prefix="ext")) if user.is_itg_staff and demand.is_open else None,
         "pending_extensions": pending,
-        "answer_form": (forms.get("answer_form") or ExtensionAnswerForm())
+        "answer_form": (forms.get("answer_form") or ExtensionAnswerForm(prefix="answer"))
         if pending and user.is_ag_staff and user.state == demand.state else None,
     }  # fmt: skip
 
@@ -114,7 +120,7 @@ class DemandTransitionView(MatterUserRequiredMixin, View):
 class ExtensionAskView(ITGStaffRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         demand = selectors.demand_for(request.user, pk, audit=False)
-        form = ExtensionAskForm(request.POST)
+        form = ExtensionAskForm(request.POST, prefix="ext")
         if form.is_valid():
             try:
                 services.extension_ask(demand=demand, by=request.user, **form.cleaned_data)
@@ -134,7 +140,7 @@ class ExtensionAnswerView(AGStaffRequiredMixin, View):
         asked = demand.deadline_events.filter(pk=event_pk, kind=DeadlineEvent.Kind.EXTENSION_ASKED).first()
         if asked is None:
             raise Http404("No such extension request.")
-        form = ExtensionAnswerForm(request.POST, request.FILES)
+        form = ExtensionAnswerForm(request.POST, request.FILES, prefix="answer")
         if form.is_valid():
             try:
                 services.extension_answer(demand=demand, request=asked, by=request.user, **form.cleaned_data)

@@ -226,3 +226,28 @@ def test_calendar_feed_lists_due_dates_of_visible_demands_and_can_be_revoked(cli
     client.post("/demands/calendar/", {"revoke": "1"})
     assert anonymous.get(path).status_code == 404
     assert anonymous.get("/demands/calendar/not-a-token.ics").status_code == 404
+
+
+# --- Demo data and commands ----------------------------------------------------------------------------
+
+
+def test_seed_demo_makes_demands_in_several_states_and_statuses_and_is_idempotent(db, settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=__import__("io").StringIO())
+    first = dict(LegalDemand.objects.values_list("tracking_number", "status"))
+    call_command("seed_demo", stdout=__import__("io").StringIO())
+    assert dict(LegalDemand.objects.values_list("tracking_number", "status")) == first
+    assert {n[:2] for n in first} == {"TX", "CA", "NY"}
+    assert set(first.values()) >= {"received", "in_progress", "awaiting_requester", "response_ready"}
+
+
+def test_recompute_command_reports_what_moved(people, demand):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("recompute_deadlines", stdout=out)
+    assert "0 open demand(s)" in out.getvalue()

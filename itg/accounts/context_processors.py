@@ -17,6 +17,10 @@ def navigation(request) -> dict:
         items += [("Tracebacks", "/tracebacks/"), ("Providers", "/providers/")]
     if user.is_itg_admin or user.is_ag_supervisor:
         items.append(("Users", reverse("accounts:users")))
+    if user.is_auditor or user.is_itg_admin:
+        items.append(("Audit trail", reverse("audit:list")))
+    if user.is_ag_supervisor:
+        items.append(("Access history", reverse("audit:state")))
     if user.is_itg_admin:
         items.append(("Admin", reverse("admin:index")))
     items.append(("Verify", reverse("responses:verify")))

@@ -79,3 +79,7 @@ class IsMatterUser(_RolePermission):
 
 class IsAuditReader(_RolePermission):
     predicates = ("is_auditor", "is_itg_admin")
+
+
+class AGSupervisorRequiredMixin(_RoleRequiredMixin):
+    predicates = ("is_ag_supervisor",)

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from itg.audit.actions import Action, Outcome
+from itg.audit.chain import ROW_FIELDS, row_hash
+
+ACTION_LABELS = dict(Action.choices)
 
 
 class AuditEvent(models.Model):
@@ -25,18 +29,20 @@ class AuditEvent(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    actor_email = models.CharField(max_length=254, blank=True, db_index=True)
+    actor_email = models.CharField(max_length=254, blank=True)
     actor_role = models.CharField(max_length=32, blank=True)
     actor_office = models.CharField(max_length=200, blank=True)
-    actor_state = models.CharField(max_length=2, blank=True, db_index=True)
-    action = models.CharField(max_length=64, choices=Action.choices, db_index=True)
+    actor_state = models.CharField(max_length=2, blank=True)
+    # No `choices=` here: the registry grows with every app, and choices in the field would make each
+    # new action a migration of this table. `record()` refuses an action that is not in the registry.
+    action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     object_label = models.CharField(max_length=300, blank=True)
     object_state = models.CharField(
-        max_length=2, blank=True, db_index=True, help_text="The jurisdiction the object belongs to, if any."
+        max_length=2, blank=True, help_text="The jurisdiction the object belongs to, if any."
     )
-    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.SUCCESS, db_index=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.SUCCESS)
     reason = models.CharField(max_length=500, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=400, blank=True)
@@ -47,7 +53,33 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        # The auditors' pages filter on one of these columns and page by seq, newest first (keyset): each
+        # index ends with seq, so "action = X ORDER BY seq DESC LIMIT 51" reads 51 index entries, not the
+        # tens of millions of rows of a year's trail (CJIS AU-11 keeps at least one year).
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx"),
+            models.Index(fields=["actor_email", "seq"], name="audit_actor_email_idx"),
+            models.Index(fields=["actor_office", "seq"], name="audit_actor_office_idx"),
+            models.Index(fields=["actor_state", "seq"], name="audit_actor_state_idx"),
+            models.Index(fields=["object_state", "seq"], name="audit_object_state_idx"),
+            models.Index(fields=["action", "seq"], name="audit_action_idx"),
+            models.Index(fields=["outcome", "seq"], name="audit_outcome_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} by {self.actor_email or 'system'}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("audit:detail", args=[self.seq])
+
+    def get_action_display(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)
+
+    @property
+    def row(self) -> tuple:
+        """The event as a chain row (ROW_FIELDS order), for re-hashing and export."""
+        return tuple(getattr(self, name) for name in ROW_FIELDS)
+
+    @property
+    def hash_verifies(self) -> bool:
+        return row_hash(self.row) == self.hash

@@ -8,6 +8,7 @@ head until commit; SQLite serializes writers by itself.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from typing import Any
 
@@ -65,6 +66,17 @@ def _object_fields(
     }
 
 
+def _clean_ip(raw: str | None) -> str | None:
+    """The address in its one normal form (as the database returns it, so as hashed), or None.
+
+    A forged X-Forwarded-For of "unknown" must neither break the request nor reach the inet column.
+    """
+    try:
+        return str(ipaddress.ip_address((raw or "").strip())) if raw else None
+    except ValueError:
+        return None
+
+
 def record(
     *,
     action: str,
@@ -89,7 +101,7 @@ def record(
         "action": action,
         "outcome": outcome,
         "reason": reason[:500],
-        "ip": ctx.ip,
+        "ip": _clean_ip(ctx.ip),
         "user_agent": ctx.user_agent,
         "request_id": ctx.request_id,
         "changes": json.loads(json.dumps(changes or {}, default=str)),  # as stored, so as hashed

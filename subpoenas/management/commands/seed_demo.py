@@ -9,6 +9,7 @@ from django.db import transaction
 
 from cases.demo import seed_cases
 from itg.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people
+from subpoenas.demo import seed_demands
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_people()
             seed_cases()
+        seed_demands()  # outside the block above: intake stores files and commits per demand
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at http://127.0.0.1:8000/ as:"))
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person.email:<38} {person.role:<14} {person.state}")
