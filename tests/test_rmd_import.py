@@ -15,7 +15,7 @@ from providers import rmd
 from providers.models import Provider, ProviderContact, RmdImport
 from tests.factories import verified_login
 
-SAMPLE = Path(__file__).parent / "data" / "rmd-sample.csv"
+SAMPLE = Path(__file__).resolve().parent.parent / "providers" / "demo_data" / "rmd-sample.csv"
 
 
 def run(path: Path) -> str:

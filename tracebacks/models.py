@@ -162,13 +162,16 @@ class Hop(models.Model):
         ordering = ["traceback", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["traceback", "sequence"], name="hop_sequence_unique"),
+            # A provider appears once on a call's path (naming one already on it would be a loop). It also
+            # makes "tracebacks through provider X" countable from the hops alone, and indexes that lookup.
+            models.UniqueConstraint(fields=["traceback", "provider"], name="hop_provider_once_per_path"),
         ]
         indexes = [
             models.Index(fields=["provider", "-asked_at"], name="hop_provider_idx"),
-            # The provider page's aggregates read only this index (index-only scan on PostgreSQL).
+            # The provider page's aggregates read only this index (an index-only scan on PostgreSQL); plain key
+            # columns rather than INCLUDE, which SQLite lacks.
             models.Index(
-                fields=["provider", "role", "answer"],
-                include=["response_seconds", "is_late"],
+                fields=["provider", "role", "answer", "is_late", "response_seconds"],
                 name="hop_provider_stats_idx",
             ),
             # The overdue sweep looks only at open hops.

@@ -17,7 +17,7 @@ from providers.models import Provider
 from providers.selectors import provider_live_token, provider_search, provider_suggestions
 from tracebacks import selectors
 from tracebacks.models import Hop
-from tracebacks.views.common import apply_errors, message_of
+from tracebacks.views.common import CountedPaginator, apply_errors, message_of
 
 
 class ProviderListView(ITGStaffRequiredMixin, View):
@@ -56,8 +56,10 @@ class ProviderDetailView(ITGStaffRequiredMixin, View):
 
 
 def provider_context(request: HttpRequest, provider: Provider, **extra) -> dict:
-    hops = Paginator(selectors.hops_asked_of(provider), 50).get_page(request.GET.get("page"))
     stats = selectors.provider_stats(provider)
+    hops = CountedPaginator(selectors.hops_asked_of(provider), 50, count=stats.total).get_page(
+        request.GET.get("page")
+    )
     return {
         "provider": provider, "stats": stats, "hops": hops,
         "roles": [(label, stats.by_role.get(value, 0)) for value, label in Hop.Role.choices],

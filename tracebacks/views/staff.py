@@ -17,7 +17,7 @@ from itg.audit.services import record
 from tracebacks import selectors, services
 from tracebacks.forms import BulkStartForm, CampaignForm, CloseForm, ReassignForm, TracebackForm
 from tracebacks.models import Campaign, Hop, Traceback
-from tracebacks.views.common import apply_errors, message_of
+from tracebacks.views.common import CountedPaginator, apply_errors, message_of
 
 PAGE_SIZE = 50
 
@@ -44,7 +44,9 @@ class TracebackListView(ITGStaffRequiredMixin, View):
             status=g.get("status", "") if g.get("status") in Traceback.Status.values else "",
             date_from=_date(g.get("date_from")), date_to=_date(g.get("date_to")), number=g.get("number", "").strip(),
         )  # fmt: skip
-        page = Paginator(selectors.traceback_list(f), PAGE_SIZE).get_page(g.get("page"))
+        rows = selectors.traceback_list(f)
+        count = selectors.traceback_count(f, rows)
+        page = CountedPaginator(rows, PAGE_SIZE, count=count).get_page(g.get("page"))
         query = g.copy()
         query.pop("page", None)
         context = {
