@@ -311,3 +311,23 @@ def test_delivery_notifies_the_issuing_office(people, mailoutbox, on_commit):
     assert any(demand.tracking_number in m.subject and "contact@example.org" in m.to for m in mailoutbox)
     with pytest.raises(ValidationError, match="Only a signed version"), on_commit():
         services.response_deliver(response=response, by=people.ivy)
+
+
+def test_the_demo_leaves_a_delivered_demand_with_a_signed_response(db, on_commit):
+    from itg.accounts.demo import seed_people
+    from subpoenas.responses.demo import DEMO_CAPTION, seed_responses
+
+    seed_people()
+    made = [make_completed_traceback() for _ in range(2)]
+    with on_commit():
+        response = seed_responses()
+
+    response.refresh_from_db()
+    assert response.status == Response.Status.DELIVERED and response.demand.caption == DEMO_CAPTION
+    assert response.demand.status == S.DELIVERED
+    assert verify_pdf(signed_bytes(response), trust_roots()).acceptable
+    assert set(made) <= {
+        link.traceback for link in EvidenceLink.objects.filter(request__demand=response.demand)
+    }
+    assert seed_responses() is None  # idempotent
+    assert Response.objects.count() == 1
