@@ -147,6 +147,8 @@ def make_demand(state: str = "TX", caption: str = "", *, by: User | None = None,
         LegalDemand.objects.filter(pk=demand.pk).update(status=status)
         demand.status = status
     return demand
+
+
 # --- Providers and tracebacks (issue 5) -------------------------------------------------------------------
 _provider_seq = iter(range(1, 10**6))
 

@@ -120,9 +120,10 @@ def test_the_list_costs_the_same_queries_for_30_and_100_rows(client, people, dja
             assert client.get("/tracebacks/").status_code == 200
         return len(ctx.captured_queries)
 
-    # session, user, OTP device, count, campaigns for the filter, page of tracebacks (campaign and providers
-    # joined), session save (savepoint, update, release): the same for 30 and 100 rows.
-    assert cost(30) == cost(100) == 9
+    # session, user, OTP device, unread notifications in the header, count, campaigns for the filter, page of
+    # tracebacks (campaign and providers joined), session save (savepoint, update, release): the same for 30
+    # and 100 rows.
+    assert cost(30) == cost(100) == 10
 
 
 def test_the_provider_page_aggregates_in_a_fixed_number_of_queries(client, people, chain):
@@ -133,9 +134,10 @@ def test_the_provider_page_aggregates_in_a_fixed_number_of_queries(client, peopl
 
     with CaptureQueriesContext(connection) as ctx:
         body = client.get(f"/providers/{provider.pk}/").content.decode()
-    # session, user, device, provider, contacts, stats (one grouped query, which also gives the paginator its
-    # count), token, hops page (traceback and campaign joined), session save (savepoint, update, release).
-    assert len(ctx.captured_queries) == 11
+    # session, user, device, unread notifications, provider, contacts, stats (one grouped query, which also
+    # gives the paginator its count), token, hops page (traceback and campaign joined), session save
+    # (savepoint, update, release).
+    assert len(ctx.captured_queries) == 12
     assert "hops asked" in body and "Last Mile Telecom" in body and "as terminating" in body
 
 
