@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "itg.notifications",
     "cases",
     "subpoenas",
+    "subpoenas.responses",
     "providers",
     "tracebacks",
 ]
@@ -213,6 +214,15 @@ ITG_SIGNING_P12_PATH = env_str("ITG_SIGNING_P12_PATH")
 ITG_SIGNING_P12_PASSPHRASE = env_str("ITG_SIGNING_P12_PASSPHRASE")
 ITG_TSA_URL = env_str("ITG_TSA_URL")  # an RFC 3161 time-stamp authority: signatures become PAdES B-T
 ITG_DEV_CA_DIR = VAR_DIR / "dev-ca"
+# Responses: the roots a signature must chain to (PEM); defaults to the signing PKCS#12's own chain.
+ITG_SIGNING_TRUST_ROOTS = env_str("ITG_SIGNING_TRUST_ROOTS")
+ITG_VERIFY_MAX_BYTES = env_int("ITG_VERIFY_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+ITG_CUSTODIAN_NAME = env_str("ITG_CUSTODIAN_NAME", "Custodian of Records")
+ITG_CUSTODIAN_TITLE = env_str("ITG_CUSTODIAN_TITLE", "Custodian of Records, Industry Traceback Group")
+ITG_LETTERHEAD_ADDRESS = env_str(
+    "ITG_LETTERHEAD_ADDRESS",
+    "Industry Traceback Group · c/o USTelecom · 601 New Jersey Avenue NW, Suite 600 · Washington, DC 20001",
+)
 if PRODUCTION and not ITG_SIGNING_P12_PATH:
     raise ImproperlyConfigured(
         "ITG_SIGNING_P12_PATH must name the organization's signing certificate (PKCS#12) when DEBUG=False, "

@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("itg.audit.urls")),
     path("demands/", include("subpoenas.urls")),
     path("notifications/", include("itg.notifications.urls")),
+    path("responses/", include("subpoenas.responses.urls")),
     path("providers/", include("providers.urls")),
     path("providers/", include("tracebacks.provider_urls")),
     path("tracebacks/", include("tracebacks.urls")),

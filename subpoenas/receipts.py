@@ -28,7 +28,12 @@ def receipt_context(demand: LegalDemand) -> dict:
 
 
 def receipt_pdf(demand: LegalDemand) -> bytes:
-    return render_pdf(render_to_string("subpoenas/receipt_pdf.html", receipt_context(demand)))
+    """The receipt PDF, signed by the ITG like its responses (rendered and signed once, then reused)."""
+    from subpoenas.responses.receipts import receipt_signed_pdf  # the responses feature sits on this app
+
+    return receipt_signed_pdf(
+        demand, lambda: render_pdf(render_to_string("subpoenas/receipt_pdf.html", receipt_context(demand)))
+    )
 
 
 def receipt_send(*, demand_id: int) -> None:

@@ -23,6 +23,7 @@ def navigation(request) -> dict:
         items.append(("Access history", reverse("audit:state")))
     if user.is_itg_admin:
         items.append(("Admin", reverse("admin:index")))
+    items.append(("Verify", reverse("responses:verify")))
     items.append(("API", reverse("api-docs")))
     current = request.path
     return {

@@ -60,6 +60,21 @@ class Action(models.TextChoices):
     HOP_NO_RESPONSE = "hop.no_response", "Hop marked no response"
     HOP_REASSIGNED = "hop.reassigned", "Hop reassigned"
     HOP_LINK_DENIED = "hop.link_denied", "Hop link refused"
+    # Responses to legal demands (subpoenas.responses)
+    EVIDENCE_PROPOSED = "evidence.proposed", "Responsive records proposed"
+    EVIDENCE_LINKED = "evidence.linked", "Evidence linked to a request"
+    EVIDENCE_UNLINKED = "evidence.unlinked", "Evidence removed from a request"
+    REQUEST_ANSWERED = "request.answered", "Request answered"
+    RESPONSE_PREPARED = "response.prepared", "Response prepared for signing"
+    RESPONSE_SIGNED = "response.signed", "Response rendered and signed"
+    RESPONSE_SIGN_FAILED = "response.sign_failed", "Response signing failed"
+    RESPONSE_DELIVERED = "response.delivered", "Response delivered"
+    RESPONSE_VIEWED = "response.viewed", "Response page viewed"
+    RESPONSE_VIEW_DENIED = "response.view_denied", "Response view denied"
+    RESPONSE_DOWNLOADED = "response.downloaded", "Signed document downloaded"
+    RESPONSE_DOWNLOAD_DENIED = "response.download_denied", "Signed document download denied"
+    RECEIPT_SIGNED = "receipt.signed", "Receipt signed"
+    DOCUMENT_VERIFIED = "document.verified", "Signed document verified"
 
     # Legal demands (subpoenas and CIDs), their documents, deadlines, messages and notes
     DEMAND_UPLOAD_STAGED = "demand.upload_staged", "Demand files uploaded for review"
