@@ -209,7 +209,8 @@ class Response(models.Model):
 
     @property
     def audit_state(self) -> str:
-        return self.status
+        """The jurisdiction the audit trail files this response under: its demand's issuing state."""
+        return self.demand.state
 
     @property
     def in_flight(self) -> bool:
