@@ -67,7 +67,7 @@ def _object_fields(
 
 
 def _clean_ip(raw: str | None) -> str | None:
-    """The address in its one normal form (as the database returns it, so as hashed), or None.
+    """The address in one normal form (Python's), or None: stored as text exactly as it is hashed.
 
     A forged X-Forwarded-For of "unknown" must neither break the request nor reach the inet column.
     """
