@@ -156,3 +156,14 @@ def test_addresses_are_stored_in_the_form_they_were_hashed_in(db, raw):
         context.reset(token)
     assert AuditEvent.objects.get(pk=event.pk).hash_verifies
     assert chain_verify().report.ok  # the fast reader (host(ip) on PostgreSQL) agrees
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw_not_the_one_the_client_claims(rf, settings):
+    from itg.audit.middleware import client_ip
+
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5", REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == "203.0.113.5"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"  # no header: the proxy itself
+    settings.AXES_IPWARE_PROXY_COUNT = None
+    assert client_ip(request) == "10.0.0.2"  # not behind a proxy: the header is ignored
