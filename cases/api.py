@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cases import services
 from cases.access import case_for
 from cases.models import Case
-from cases.selectors import case_list_for
+from cases.selectors import case_list_for, case_messages_for
 from itg.accounts.models import Office
 from itg.accounts.roles import IsMatterUser
 
@@ -36,6 +39,29 @@ class CaseIn(serializers.Serializer):
     )
 
 
+class AttachmentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    original_name = serializers.CharField()
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+    sha256 = serializers.CharField()
+
+
+class MessageOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = serializers.EmailField(source="author.email")
+    body = serializers.CharField()
+    internal = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    attachments = AttachmentOut(many=True)
+
+
+class MessageIn(serializers.Serializer):
+    body = serializers.CharField(max_length=20000)
+    internal = serializers.BooleanField(default=False, help_text="An internal note, ITG staff only.")
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
 class ShareIn(serializers.Serializer):
     office = serializers.IntegerField(help_text="The id of the AG office to share with.")
     revoke = serializers.BooleanField(default=False)
@@ -43,6 +69,7 @@ class ShareIn(serializers.Serializer):
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsMatterUser]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = CaseOut
     filterset_fields = ["lead_state"]
 
@@ -71,3 +98,22 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         else:
             services.case_share(by=request.user, case=case, office=office)
         return Response(CaseOut(case).data)
+
+    @extend_schema(methods=["get"], responses={200: MessageOut(many=True)})
+    @extend_schema(methods=["post"], request={"multipart/form-data": MessageIn}, responses={201: MessageOut})
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request, pk=None):
+        """The case's thread between the requesting office and the ITG (internal notes for ITG staff only)."""
+        case = case_for(request.user, pk, audit=request.method == "GET")
+        if request.method == "GET":
+            return Response(MessageOut(case_messages_for(request.user, case), many=True).data)
+        data = MessageIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            message = services.case_message_post(
+                by=request.user, case=case, body=data.validated_data["body"],
+                internal=data.validated_data["internal"], files=request.FILES.getlist("attachments"),
+            )  # fmt: skip
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        return Response(MessageOut(message).data, status=status.HTTP_201_CREATED)

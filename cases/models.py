@@ -53,3 +53,40 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     """
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="group_shares")
+
+
+class CaseMessage(models.Model):
+    """The thread between the requesting office(s) and the ITG, and the ITG's internal notes.
+
+    An internal note (`internal=True`) is written and read by ITG staff only; the access rule is in
+    `cases.selectors.case_messages_for`.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField()
+    internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "created_at", "pk"]
+        indexes = [models.Index(fields=["case", "created_at"], name="case_message_thread_idx")]
+
+    def __str__(self) -> str:
+        return f"{'Note' if self.internal else 'Message'} on case {self.case_id}"
+
+
+class MessageAttachment(models.Model):
+    message = models.ForeignKey(CaseMessage, on_delete=models.CASCADE, related_name="attachments")
+    storage_key = models.CharField(max_length=300, unique=True)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=120)
+    sha256 = models.CharField(max_length=64)
+    pdf_flags = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["message", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -7,10 +7,11 @@ from django.db import transaction
 from guardian.shortcuts import assign_perm, get_groups_with_perms, remove_perm
 
 from cases.access import VIEW_PERMISSION
-from cases.models import Case
+from cases.models import Case, CaseMessage, MessageAttachment
 from itg.accounts.models import Office, User
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.uploads import check_upload, stored_files
 
 
 @transaction.atomic
@@ -78,3 +79,30 @@ def case_assign(*, by: User, case: Case, owner: User | None) -> Case:
         action=Action.CASE_ASSIGNED, by=by, obj=case, changes={"owner": [old, owner.email if owner else None]}
     )
     return case
+
+
+def case_message_post(*, by: User, case: Case, body: str, internal: bool = False, files=()) -> CaseMessage:
+    """Post to the case's thread (or an internal ITG note), with checked attachments; all or nothing."""
+    if internal and not by.is_itg_staff:
+        raise PermissionDenied("Only ITG staff write internal notes.")
+    if not (by.is_itg_staff or by.is_ag_staff):
+        raise PermissionDenied("Only AG and ITG staff write in a case's thread.")
+    if not body.strip():
+        raise ValidationError({"body": "Write the message."})
+    checked = []
+    for upload in files:
+        checked.append(check_upload(upload, field_name="attachments"))
+    with stored_files() as stored, transaction.atomic():
+        message = CaseMessage.objects.create(case=case, author=by, body=body.strip(), internal=internal)
+        MessageAttachment.objects.bulk_create(
+            MessageAttachment(
+                message=message, storage_key=stored.save("messages", c), original_name=c.original_name,
+                size=c.size, content_type=c.content_type, sha256=c.sha256, pdf_flags=c.pdf_flags,
+            )
+            for c in checked
+        )  # fmt: skip
+        record(
+            action=Action.CASE_NOTE_ADDED if internal else Action.CASE_MESSAGE_POSTED, by=by, obj=case,
+            changes={"message": [None, message.pk], "attachments": [None, [f"{c.original_name} sha256:{c.sha256}" for c in checked]]},
+        )  # fmt: skip
+    return message

@@ -10,4 +10,8 @@ urlpatterns = [
     path("<int:pk>/", views.CaseDetailView.as_view(), name="detail"),
     path("<int:pk>/share/", views.CaseShareView.as_view(), name="share"),
     path("<int:pk>/assign/", views.CaseAssignView.as_view(), name="assign"),
+    path("<int:pk>/messages/", views.CaseMessagePostView.as_view(), name="messages"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/", views.MessageAttachmentView.as_view(), name="attachment"
+    ),
 ]

@@ -5,17 +5,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from cases import services
 from cases.access import case_for
 from cases.forms import AssignForm, CaseForm, ShareForm
-from cases.selectors import case_counts_for, case_list_for
+from cases.selectors import case_counts_for, case_list_for, case_messages_for, message_attachment_for
 from itg.accounts.models import Office
 from itg.accounts.roles import ITGStaffRequiredMixin, MatterUserRequiredMixin
+from itg.audit.actions import Action
 from itg.audit.selectors import latest_events_for
+from itg.audit.services import record
+from itg.uploads import open_stored
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -65,6 +69,9 @@ class CaseDetailView(MatterUserRequiredMixin, View):
         may_share = services.may_share(user, case)
         return {
             "case": case,
+            # The case was fetched through `case_for`: everything that belongs to it is visible too.
+            "demands": list(case.demands.order_by("due_at")),
+            "thread": list(case_messages_for(user, case)),
             "shared_offices": services.case_shared_offices(case)
             if (may_share or user.is_itg_staff)
             else None,
@@ -116,3 +123,35 @@ class CaseAssignView(ITGStaffRequiredMixin, View):
 
 def _message(error: Exception) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+class CaseMessagePostView(MatterUserRequiredMixin, View):
+    """POST a message (or an ITG internal note) with attachments to a case's thread."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        case = case_for(request.user, pk, audit=False)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = case.get_absolute_url()
+        try:
+            services.case_message_post(
+                by=request.user, case=case, body=request.POST.get("body", ""),
+                internal=request.POST.get("internal") == "1", files=request.FILES.getlist("attachments"),
+            )  # fmt: skip
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, f"Not sent: {_message(error)}")
+        else:
+            messages.success(request, "Sent.")
+        return redirect(back)
+
+
+class MessageAttachmentView(MatterUserRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+        attachment = message_attachment_for(request.user, pk, attachment_pk)
+        record(action=Action.CASE_ATTACHMENT_DOWNLOADED, by=request.user, obj=attachment.message.case,
+               changes={"attachment": [None, f"{attachment.original_name} sha256:{attachment.sha256}"]})  # fmt: skip
+        response = FileResponse(open_stored(attachment.storage_key), as_attachment=True,
+                                filename=attachment.original_name, content_type=attachment.content_type)  # fmt: skip
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

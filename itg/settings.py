@@ -58,8 +58,12 @@ INSTALLED_APPS = [
     "csp",
     "itg.accounts",
     "itg.audit",
+    "itg.notifications",
     "cases",
     "subpoenas",
+    "subpoenas.responses",
+    "providers",
+    "tracebacks",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "itg.accounts.context_processors.navigation",
+                "itg.notifications.context_processors.unread",
             ],
         },
     },
@@ -202,6 +207,30 @@ elif PRODUCTION and not env_bool("ALLOW_LOCAL_MEDIA", False):
         "machine's disk (set ALLOW_LOCAL_MEDIA=true only for a single-machine installation)."
     )
 
+# --- Signed documents (PAdES, itg/signing.py) --------------------------------------------------------------
+# The organization's certificate and key as PKCS#12. Without one, a development CA is generated under var/
+# and every signed document says it is a development signature; production refuses to start without one.
+ITG_SIGNING_P12_PATH = env_str("ITG_SIGNING_P12_PATH")
+ITG_SIGNING_P12_PASSPHRASE = env_str("ITG_SIGNING_P12_PASSPHRASE")
+ITG_TSA_URL = env_str("ITG_TSA_URL")  # an RFC 3161 time-stamp authority: signatures become PAdES B-T
+ITG_DEV_CA_DIR = VAR_DIR / "dev-ca"
+# Responses: the roots a signature must chain to (PEM); defaults to the signing PKCS#12's own chain.
+ITG_SIGNING_TRUST_ROOTS = env_str("ITG_SIGNING_TRUST_ROOTS")
+ITG_VERIFY_MAX_BYTES = env_int("ITG_VERIFY_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+ITG_CUSTODIAN_NAME = env_str("ITG_CUSTODIAN_NAME", "Custodian of Records")
+ITG_CUSTODIAN_TITLE = env_str("ITG_CUSTODIAN_TITLE", "Custodian of Records, Industry Traceback Group")
+ITG_LETTERHEAD_ADDRESS = env_str(
+    "ITG_LETTERHEAD_ADDRESS",
+    "Industry Traceback Group · c/o USTelecom · 601 New Jersey Avenue NW, Suite 600 · Washington, DC 20001",
+)
+if PRODUCTION and not ITG_SIGNING_P12_PATH:
+    raise ImproperlyConfigured(
+        "ITG_SIGNING_P12_PATH must name the organization's signing certificate (PKCS#12) when DEBUG=False, "
+        "with ITG_SIGNING_P12_PASSPHRASE; the development CA is never used in production."
+    )
+if ITG_SIGNING_P12_PATH and not Path(ITG_SIGNING_P12_PATH).is_file():
+    raise ImproperlyConfigured(f"ITG_SIGNING_P12_PATH names no readable file: {ITG_SIGNING_P12_PATH}.")
+
 # --- Celery ----------------------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or "memory://"
 if PRODUCTION and CELERY_BROKER_URL == "memory://":
@@ -220,6 +249,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {}
+# Legal demands: reminders hourly (each threshold is sent once), open deadlines recomputed nightly in case
+# holiday data changed, abandoned intake uploads purged daily.
+CELERY_BEAT_SCHEDULE |= {
+    "demand-deadline-reminders": {"task": "subpoenas.tasks.send_deadline_reminders", "schedule": 3600.0},
+    "demand-recompute-deadlines": {"task": "subpoenas.tasks.recompute_open_deadlines", "schedule": 86400.0},
+    "demand-purge-intake-drafts": {"task": "subpoenas.tasks.purge_intake_drafts", "schedule": 86400.0},
+}
 
 # --- Audit trail -----------------------------------------------------------------------------------------
 # The Ed25519 key that signs the chain's checkpoints (a PEM or its 32 raw bytes in base64; make one with
@@ -246,6 +282,9 @@ CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "task": "itg.audit.tasks.write_checkpoint",
     "schedule": AUDIT_CHECKPOINT_MINUTES * 60.0,
 }
+# Tracebacks (issue 5): the 24-hour clock of 47 CFR 64.1200(n)(1) is enforced by a sweep of overdue hops.
+CELERY_BEAT_SCHEDULE["mark-overdue-hops"] = {"task": "tracebacks.tasks.mark_overdue_hops", "schedule": 300.0}
+HOP_LINK_MAX_AGE_HOURS = env_int("HOP_LINK_MAX_AGE_HOURS", 7 * 24, minimum=1)
 
 # --- Caches ----------------------------------------------------------------------------------------------
 if REDIS_CACHE_URL := env_str("REDIS_CACHE_URL"):

@@ -133,3 +133,25 @@ def browser_type_launch_args(browser_type_launch_args, chromium_path):
             "--disable-dev-shm-usage",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def dev_ca_dir(tmp_path_factory):
+    """One development signing CA for the session (RSA key generation takes about half a second)."""
+    return tmp_path_factory.mktemp("dev-ca")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dev_ca(settings, dev_ca_dir):
+    """Anything that signs (responses, receipts) uses a throwaway development CA, never var/dev-ca."""
+    settings.ITG_DEV_CA_DIR = dev_ca_dir
+
+
+@pytest.fixture
+def dev_signing(settings, dev_ca_dir):
+    """Sign with the throwaway development CA, as a fresh clone does."""
+    settings.ITG_DEV_CA_DIR = dev_ca_dir
+    settings.ITG_SIGNING_P12_PATH = ""
+    settings.ITG_SIGNING_TRUST_ROOTS = ""
+    settings.ITG_TSA_URL = ""
+    return dev_ca_dir

@@ -258,3 +258,70 @@ def test_each_role_has_a_home_page(client, people, role_user):
     }[user.role]
     assert expected in body
     assert ("Users" in body) == (user.is_itg_admin or user.is_ag_supervisor)
+
+
+def test_a_session_idle_for_thirty_minutes_ends(client, people):
+    from freezegun import freeze_time
+
+    log_in(client, people.ivy)
+    client.post("/accounts/two-factor/", {"code": code_for(people.ivy)})
+    with freeze_time(timezone.now() + timedelta(minutes=29)):
+        assert client.get("/").status_code == 200  # activity renews the session
+    with freeze_time(timezone.now() + timedelta(minutes=29 + 31)):
+        assert client.get("/")["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/", "/api/redoc/"])
+def test_api_docs_are_served_locally_to_signed_in_users(client, people, url):
+    assert client.get(url).status_code in (401, 403)
+    for user in (people.tess, people.ivy, people.aldo):
+        verified_login(client, user)
+        response = client.get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "cdn" not in body.lower() and "unpkg" not in body.lower() and "jsdelivr" not in body.lower()
+        if url == "/api/schema/":
+            assert "/api/cases/" in body and "verifiedSessionAuth" in body
+
+
+def test_admin_pages_are_read_only_views(client, people):
+    verified_login(client, people.ada)
+    page = client.get("/admin/accounts/user/").content.decode()
+    assert people.tess.email in page
+    assert client.get(f"/admin/accounts/user/{people.tess.pk}/change/").status_code == 200
+    assert (
+        client.post(f"/admin/accounts/user/{people.tess.pk}/change/", {"role": "itg_admin"}).status_code
+        == 403
+    )
+    people.tess.refresh_from_db()
+    assert people.tess.role == "ag_staff"
+    assert (
+        client.get("/admin/accounts/office/").content.decode().count("Office of the Attorney General of")
+        >= 56
+    )
+
+
+def test_offices_of_all_56_jurisdictions_exist_from_the_migrations(db):
+    from itg.accounts.models import Office
+
+    assert Office.objects.filter(kind="ag").count() == 56
+    assert Office.objects.get(state="TX").time_zone == "America/Chicago"
+
+
+def test_an_administrator_changes_a_role_and_office_with_an_audit_record(client, people):
+    verified_login(client, people.ada)
+    bad = client.post(
+        f"/accounts/users/{people.tess.pk}/role/", {"role": "itg_staff", "office": people.tess.office_id}
+    )
+    assert bad.status_code == 400 and "cannot belong to" in bad.content.decode()
+    ok = client.post(
+        f"/accounts/users/{people.tess.pk}/role/", {"role": "ag_supervisor", "office": people.tess.office_id}
+    )
+    assert ok.status_code == 302
+    people.tess.refresh_from_db()
+    assert people.tess.role == "ag_supervisor"
+    event = AuditEvent.objects.get(action="user.role_changed")
+    assert event.changes == {"role": ["ag_staff", "ag_supervisor"]} and event.object_state == "TX"
+    for user in (people.sam, people.ivy, people.aldo):
+        verified_login(client, user)
+        assert client.get(f"/accounts/users/{people.carl.pk}/role/").status_code == 403

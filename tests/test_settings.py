@@ -20,6 +20,10 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://itg@127.0.0.1:5432/itg",
     "S3_BUCKET": "itg-files",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "ITG_SIGNING_P12_PATH": str(
+        ROOT / "pyproject.toml"
+    ),  # any readable file: only its presence is checked here
+    "ITG_SIGNING_P12_PASSPHRASE": "not-used-by-check",
     "AUDIT_SIGNING_KEY": "e02GXyOSWG9+vyvX9E5oaJ9QjWSyaEkKTSMjMgb5i+o=",  # a test key, signs nothing real
 }
 
@@ -53,8 +57,8 @@ def test_check_deploy_passes_under_production_settings():
 def test_production_without_a_secret_key_refuses_to_start_with_a_clear_message():
     result = manage("check", drop=("SECRET_KEY",))
     assert result.returncode != 0
-    assert "SECRET_KEY must be set when DEBUG=False" in result.stderr
-    assert "Traceback" not in result.stderr.splitlines()[-1]
+    assert "Configuration error: SECRET_KEY must be set when DEBUG=False" in result.stderr
+    assert "Traceback" not in result.stderr  # one clear line for the operator, no stack trace
 
 
 @pytest.mark.parametrize(
@@ -66,6 +70,8 @@ def test_production_without_a_secret_key_refuses_to_start_with_a_clear_message()
         ("S3_BUCKET", "", "S3_BUCKET must be set when DEBUG=False"),
         ("CELERY_BROKER_URL", "", "CELERY_BROKER_URL must point at Redis"),
         ("ALLOWED_HOSTS", "", "ALLOWED_HOSTS must list"),
+        ("ITG_SIGNING_P12_PATH", "", "ITG_SIGNING_P12_PATH must name the organization's signing certificate"),
+        ("ITG_SIGNING_P12_PATH", "/nonexistent/itg.p12", "ITG_SIGNING_P12_PATH names no readable file"),
         ("AUDIT_SIGNING_KEY", "", "AUDIT_SIGNING_KEY must be set when DEBUG=False"),
         ("AUDIT_SIGNING_KEY", "bm90IGEga2V5", "AUDIT_SIGNING_KEY is not a usable Ed25519 private key"),
     ],

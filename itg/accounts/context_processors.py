@@ -11,7 +11,10 @@ def navigation(request) -> dict:
         return {"nav_items": []}
     items = [("Home", reverse("home"))]
     if user.is_ag_staff or user.is_itg_staff:
+        items.append(("Demands", reverse("subpoenas:list")))
         items.append(("Cases", reverse("cases:list")))
+    if user.is_itg_staff:  # tracebacks and the provider registry are ITG work (issue 5)
+        items += [("Tracebacks", "/tracebacks/"), ("Providers", "/providers/")]
     if user.is_itg_admin or user.is_ag_supervisor:
         items.append(("Users", reverse("accounts:users")))
     if user.is_auditor or user.is_itg_admin:
@@ -20,6 +23,7 @@ def navigation(request) -> dict:
         items.append(("Access history", reverse("audit:state")))
     if user.is_itg_admin:
         items.append(("Admin", reverse("admin:index")))
+    items.append(("Verify", reverse("responses:verify")))
     items.append(("API", reverse("api-docs")))
     current = request.path
     return {

@@ -69,3 +69,8 @@ class InviteForm(forms.Form):
 
 class ResetOtpForm(forms.Form):
     reason = forms.CharField(label="Reason (how you confirmed the person's identity)", max_length=400)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    office = forms.ModelChoiceField(label="Office", queryset=Office.objects.all())

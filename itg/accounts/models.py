@@ -50,6 +50,10 @@ class Office(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def audit_state(self) -> str:
+        return self.state
+
 
 class Role(models.TextChoices):
     AG_STAFF = "ag_staff", "AG staff"
@@ -147,6 +151,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def state(self) -> str:
         """The jurisdiction code of the user's AG office ('' for ITG and auditors)."""
         return self.office.state if self.office_id else ""
+
+    @property
+    def audit_state(self) -> str:
+        return self.state
 
     def has_perm(self, perm: str, obj=None) -> bool:
         # ITG administrators hold every model permission in the admin; object rules live elsewhere.

@@ -48,7 +48,7 @@ def office_create(
     office = Office.objects.create(
         kind=kind, name=name, state=state, time_zone=zone, email=email, group=group
     )
-    record(action=Action.OFFICE_CREATED, by=by, obj=office, object_state=state)
+    record(action=Action.OFFICE_CREATED, by=by, obj=office)
     return office
 
 
@@ -151,7 +151,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     user.set_password(password)
     user.save()
     Invitation.objects.filter(pk=invitation.pk).update(user=user)
-    record(action=Action.USER_ACTIVATED, by=user, obj=user, object_state=user.state)
+    record(action=Action.USER_ACTIVATED, by=user, obj=user)
     return user
 
 
@@ -174,7 +174,6 @@ def user_deactivate(*, by: User, user: User) -> User:
         action=Action.USER_DEACTIVATED,
         by=by,
         obj=user,
-        object_state=user.state,
         changes={"is_active": [True, False]},
     )
     return user
@@ -190,7 +189,6 @@ def user_reactivate(*, by: User, user: User) -> User:
         action=Action.USER_REACTIVATED,
         by=by,
         obj=user,
-        object_state=user.state,
         changes={"is_active": [False, True]},
     )
     return user
@@ -226,7 +224,7 @@ def otp_reset(*, by: User, user: User, reason: str) -> None:
         )
     TOTPDevice.objects.filter(user=user).delete()
     _end_sessions(user)
-    record(action=Action.OTP_RESET, by=by, obj=user, object_state=user.state, reason=reason.strip())
+    record(action=Action.OTP_RESET, by=by, obj=user, reason=reason.strip())
 
 
 @transaction.atomic
@@ -234,7 +232,7 @@ def user_unlock(*, by: User, user: User) -> None:
     if not by.is_itg_admin:
         raise PermissionDenied("Only ITG administrators unlock accounts.")
     axes_reset(username=user.email)
-    record(action=Action.UNLOCKED, by=by, obj=user, object_state=user.state)
+    record(action=Action.UNLOCKED, by=by, obj=user)
 
 
 @transaction.atomic
@@ -245,7 +243,7 @@ def otp_enrol_confirm(*, user: User, device: TOTPDevice, code: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-    record(action=Action.OTP_ENROLLED, by=user, obj=user, object_state=user.state)
+    record(action=Action.OTP_ENROLLED, by=user, obj=user)
     return True
 
 
@@ -254,11 +252,11 @@ def api_token_create(*, user: User) -> str:
     """A new API token (any previous one stops working); shown to the user once."""
     Token.objects.filter(user=user).delete()
     token = Token.objects.create(user=user)
-    record(action=Action.API_TOKEN_CREATED, by=user, obj=user, object_state=user.state)
+    record(action=Action.API_TOKEN_CREATED, by=user, obj=user)
     return token.key
 
 
 @transaction.atomic
 def api_token_revoke(*, user: User) -> None:
     if Token.objects.filter(user=user).delete()[0]:
-        record(action=Action.API_TOKEN_REVOKED, by=user, obj=user, object_state=user.state)
+        record(action=Action.API_TOKEN_REVOKED, by=user, obj=user)

@@ -15,7 +15,7 @@ from itg.audit.services import record
 def on_login(sender, request, user, **kwargs) -> None:
     if request is not None and request.session.session_key:
         LoginSession.objects.create(user=user, session_key=request.session.session_key)
-    record(action=Action.LOGIN, by=user, obj=user, object_state=user.state, reason="password accepted")
+    record(action=Action.LOGIN, by=user, obj=user, reason="password accepted")
 
 
 @receiver(user_logged_out)
@@ -23,7 +23,7 @@ def on_logout(sender, request, user, **kwargs) -> None:
     if user is not None:
         if request is not None and request.session.session_key:
             LoginSession.objects.filter(session_key=request.session.session_key).delete()
-        record(action=Action.LOGOUT, by=user, obj=user, object_state=user.state)
+        record(action=Action.LOGOUT, by=user, obj=user)
 
 
 @receiver(user_login_failed)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("invitation/<str:token>/", views.invitation_view, name="invitation"),
     path("users/", views.UserListView.as_view(), name="users"),
     path("users/invite/", views.InviteView.as_view(), name="invite"),
+    path("users/<int:pk>/role/", views.UserRoleView.as_view(), name="user_role"),
     path("users/<int:pk>/<slug:action>/", views.UserActionView.as_view(), name="user_action"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
 ]

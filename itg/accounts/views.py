@@ -18,12 +18,12 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itg.accounts import services
-from itg.accounts.forms import CodeForm, InviteForm, LoginForm, ResetOtpForm, SetPasswordForm
+from itg.accounts.forms import CodeForm, InviteForm, LoginForm, ResetOtpForm, RoleForm, SetPasswordForm
 from itg.accounts.lockout import locked_emails
 from itg.accounts.middleware import otp_exempt
 from itg.accounts.models import Invitation, User
 from itg.accounts.qr import qr_svg
-from itg.accounts.roles import UserManagerRequiredMixin
+from itg.accounts.roles import ITGAdminRequiredMixin, UserManagerRequiredMixin
 
 LOCKED_MESSAGE = (
     "This account is locked after too many failed attempts. "
@@ -257,6 +257,30 @@ class UserActionView(UserManagerRequiredMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("accounts:users")
+
+
+class UserRoleView(ITGAdminRequiredMixin, View):
+    """An ITG administrator moves a user to another role or office; their sessions end so it takes effect."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = get_object_or_404(User, pk=pk)
+        form = RoleForm(initial={"role": user.role, "office": user.office_id})
+        return render(request, "accounts/user_role.html", {"form": form, "subject": user})
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = get_object_or_404(User, pk=pk)
+        form = RoleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.user_change_role(by=request.user, user=user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(
+                    request, f"{user.full_name} is now {user.get_role_display()} of {user.office.name}."
+                )
+                return redirect("accounts:users")
+        return render(request, "accounts/user_role.html", {"form": form, "subject": user}, status=400)
 
 
 class ProfileView(View):

@@ -10,10 +10,24 @@ from django.db import transaction
 from cases.demo import seed_cases
 from itg.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people
 from itg.audit.demo import seed_audit
+from subpoenas.demo import seed_demands
+from subpoenas.responses.demo import seed_responses
+from tracebacks.demo import seed_tracebacks
+
+
+def seed_ivy_id() -> int | None:
+    from itg.accounts.models import User
+
+    return User.objects.filter(email="ivy@itg.example").values_list("pk", flat=True).first()
 
 
 class Command(BaseCommand):
     help = "Load the demo world (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--scale", type=int, default=1, help="Multiply the volume (5,000 tracebacks x N)."
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -23,7 +37,10 @@ class Command(BaseCommand):
         with transaction.atomic():
             seed_people()
             seed_cases()
-        self.stdout.write(seed_audit())
+            seed_tracebacks(scale=max(1, options["scale"]), created_by=seed_ivy_id())
+        seed_demands()  # outside the block above: intake stores files and commits per demand
+        seed_responses()  # one delivered, signed response (renders and signs: outside any transaction)
+        self.stdout.write(seed_audit())  # last: a signed checkpoint over everything seeding recorded
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at http://127.0.0.1:8000/ as:"))
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person.email:<38} {person.role:<14} {person.state}")

@@ -1,0 +1,383 @@
+"""The demands API: thin views over `subpoenas.selectors`, `subpoenas.intake` and `subpoenas.services`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import FileResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from itg.accounts.roles import IsAGStaff, IsMatterUser
+from itg.audit.actions import Action
+from itg.audit.services import record
+from itg.uploads import PDF_ONLY, check_upload, open_stored
+from subpoenas import intake, selectors, services, workflow
+from subpoenas.extraction import prefill_from_text
+from subpoenas.models import (
+    OPEN_STATUSES,
+    DeadlineEvent,
+    DemandDocument,
+    DemandRequest,
+    IdempotencyKey,
+    LegalDemand,
+)
+
+
+class DocumentOut(serializers.ModelSerializer):
+    class Meta:
+        model = DemandDocument
+        fields = [
+            "id",
+            "role",
+            "original_name",
+            "size",
+            "content_type",
+            "sha256",
+            "pdf_pages",
+            "pdf_flags",
+            "uploaded_at",
+        ]
+
+
+class DeadlineEventOut(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text=", ".join(DeadlineEvent.Kind.values))
+    by = serializers.EmailField(source="by.email", default=None, read_only=True)
+
+    class Meta:
+        model = DeadlineEvent
+        fields = [
+            "id",
+            "kind",
+            "at",
+            "by",
+            "requested_date",
+            "answered",
+            "due_date_before",
+            "due_date_after",
+            "note",
+            "letter",
+        ]
+
+
+class RequestOut(serializers.ModelSerializer):
+    class Meta:
+        model = DemandRequest
+        fields = ["number", "text", "phone_numbers", "date_from", "date_to", "providers", "campaigns"]
+
+
+class DemandRowOut(serializers.ModelSerializer):
+    state = serializers.CharField(read_only=True, help_text="The issuing state's two-letter code.")
+    owner = serializers.EmailField(source="case.owner.email", default=None, read_only=True)
+
+    class Meta:
+        model = LegalDemand
+        fields = ["id", "tracking_number", "kind", "state", "caption", "status", "due_date", "due_at",
+                  "paused_since", "received_at", "case", "owner"]  # fmt: skip
+
+
+class DemandOut(DemandRowOut):
+    documents = DocumentOut(many=True, read_only=True)
+    requests = RequestOut(many=True, read_only=True)
+    deadline_events = DeadlineEventOut(many=True, read_only=True, help_text="The deadline's history.")
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(DemandRowOut.Meta):
+        fields = DemandRowOut.Meta.fields + [
+            "issuing_authority", "statute", "date_issued", "date_served", "return_date", "response_days",
+            "response_day_kind", "confidentiality", "contact_name", "contact_email", "contact_phone",
+            "due_explanation", "documents", "requests", "deadline_events", "allowed_actions",
+        ]  # fmt: skip
+
+    def get_allowed_actions(self, demand) -> list[str]:
+        return sorted(workflow.allowed_actions(self.context["request"].user, demand))
+
+
+class RequestIn(serializers.Serializer):
+    number = serializers.IntegerField(min_value=1, max_value=999)
+    text = serializers.CharField(allow_blank=True)
+    phone_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list
+    )
+    date_from = serializers.DateField(required=False, allow_null=True, default=None)
+    date_to = serializers.DateField(required=False, allow_null=True, default=None)
+    providers = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list
+    )
+    campaigns = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, default=list
+    )
+
+
+class DemandIn(serializers.Serializer):
+    """Multipart: the fields below, `document` (the demand PDF), `attachments` (repeatable) and
+    `requests` as a JSON array of objects (number, text, phone_numbers, date_from, date_to, providers, campaigns)."""
+
+    kind = serializers.ChoiceField(choices=LegalDemand.Kind.choices)
+    case = serializers.IntegerField(required=False, allow_null=True, default=None)
+    new_case_title = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    caption = serializers.CharField(max_length=500)
+    issuing_authority = serializers.CharField(max_length=300)
+    statute = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    date_issued = serializers.DateField()
+    date_served = serializers.DateField()
+    return_date = serializers.DateField(required=False, allow_null=True, default=None)
+    response_days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=365
+    )
+    response_day_kind = serializers.ChoiceField(
+        choices=["", *LegalDemand.DayKind.values], required=False, default=""
+    )
+    confidentiality = serializers.ChoiceField(choices=LegalDemand.Confidentiality.choices, default="standard")
+    contact_name = serializers.CharField(max_length=200)
+    contact_email = serializers.EmailField()
+    contact_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    confirm_duplicate = serializers.BooleanField(required=False, default=False)
+    requests = serializers.JSONField(help_text="A JSON array of requests.")
+    document = serializers.FileField(help_text="The demand, PDF.")
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+    def validate_requests(self, value):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise serializers.ValidationError("Send the requests as a JSON array.") from None
+        if not isinstance(value, list):
+            raise serializers.ValidationError("Send the requests as a JSON array.")
+        rows = RequestIn(data=value, many=True)
+        rows.is_valid(raise_exception=True)
+        return [intake.RequestInput(**row) for row in rows.validated_data]
+
+    def to_input(self) -> intake.DemandInput:
+        d = dict(self.validated_data)
+        for name in ("document", "attachments"):
+            d.pop(name)
+        d["case_id"] = d.pop("case")
+        return intake.DemandInput(**d)
+
+
+class TransitionIn(serializers.Serializer):
+    action = serializers.ChoiceField(choices=sorted(workflow.TRANSITIONS))
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class ExtensionAskIn(serializers.Serializer):
+    requested_date = serializers.DateField()
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class ExtensionAnswerIn(serializers.Serializer):
+    grant = serializers.BooleanField()
+    new_date = serializers.DateField(required=False, allow_null=True, default=None)
+    letter = serializers.FileField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class DemandFilter(django_filters.FilterSet):
+    state = django_filters.CharFilter(field_name="state", lookup_expr="iexact")
+    status = django_filters.ChoiceFilter(choices=LegalDemand.Status.choices)
+    kind = django_filters.ChoiceFilter(choices=LegalDemand.Kind.choices)
+    owner = django_filters.NumberFilter(field_name="case__owner_id")
+    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
+    open = django_filters.BooleanFilter(method="filter_open")
+    q = django_filters.CharFilter(
+        method="filter_q", help_text="Tracking number, caption, phone number or provider."
+    )
+
+    class Meta:
+        model = LegalDemand
+        fields = ["state", "status", "kind", "owner"]
+
+    def filter_open(self, queryset, name, value):
+        return (
+            queryset.filter(status__in=OPEN_STATUSES) if value else queryset.exclude(status__in=OPEN_STATUSES)
+        )
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(selectors.search_q(value))
+
+
+def _request_hash(request) -> str:
+    """What makes two POSTs "the same": their fields and the SHA-256 of each file."""
+    digest = hashlib.sha256()
+    for key in sorted(request.data.keys()):
+        if key in request.FILES:
+            continue
+        digest.update(
+            f"{key}={request.data.getlist(key) if hasattr(request.data, 'getlist') else request.data[key]}\n".encode()
+        )
+    for key in sorted(request.FILES.keys()):
+        for upload in request.FILES.getlist(key):
+            file_hash = hashlib.sha256()
+            for chunk in upload.chunks():
+                file_hash.update(chunk)
+            upload.seek(0)
+            digest.update(f"{key}:{file_hash.hexdigest()}\n".encode())
+    return digest.hexdigest()
+
+
+class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsMatterUser]
+    filterset_class = DemandFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_serializer_class(self):
+        return DemandRowOut if self.action == "list" else DemandOut
+
+    def get_queryset(self):
+        return (
+            selectors.demands_visible_to(self.request.user)
+            .select_related("case__owner")
+            .order_by("due_at", "id")
+        )
+
+    def get_object(self) -> LegalDemand:
+        return selectors.demand_for(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(
+        request={"multipart/form-data": DemandIn}, responses={201: DemandOut},
+        parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False,
+                                     description="Retrying a POST with the same key returns the first response.")],
+    )  # fmt: skip
+    def create(self, request):
+        """Submit a demand (AG staff). Send an Idempotency-Key header so that a retry creates one demand."""
+        if not request.user.is_ag_staff:
+            raise PermissionDenied("Only attorney-general staff submit legal demands.")
+        key = request.headers.get("Idempotency-Key", "").strip()[:200]
+        if not key:
+            return self._create(request)
+        request_hash = _request_hash(request)
+        try:
+            with transaction.atomic():
+                slot = IdempotencyKey.objects.create(user=request.user, key=key, request_hash=request_hash,
+                                                     status_code=0, response={})  # fmt: skip
+        except IntegrityError:
+            return self._replay(request, key, request_hash)
+        try:
+            response = self._create(request)
+        except Exception:
+            slot.delete()  # nothing was created: the same key may be used again
+            raise
+        if response.status_code >= 400:
+            slot.delete()
+        else:
+            IdempotencyKey.objects.filter(pk=slot.pk).update(
+                status_code=response.status_code, response=response.data
+            )
+        return response
+
+    def _replay(self, request, key: str, request_hash: str) -> Response:
+        first = IdempotencyKey.objects.get(user=request.user, key=key)
+        if first.request_hash != request_hash:
+            return Response(
+                {"detail": "This Idempotency-Key was already used for a different request. Use a new key for a "
+                 "new demand, or resend exactly the same request to get its result."},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )  # fmt: skip
+        if first.status_code == 0:
+            return Response({"detail": "The first request with this Idempotency-Key is still being processed; "
+                             "retry in a few seconds."}, status=status.HTTP_409_CONFLICT)  # fmt: skip
+        response = Response(first.response, status=first.status_code)
+        response["Idempotent-Replayed"] = "true"
+        return response
+
+    def _create(self, request) -> Response:
+        data = DemandIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        main, attachments = intake.check_demand_files(
+            request.FILES.get("document"), request.FILES.getlist("attachments")
+        )
+        demand = intake.demand_receive_uploads(
+            by=request.user, data=data.to_input(), main=main, attachments=attachments
+        )
+        demand = selectors.demand_for(request.user, demand.pk, audit=False)
+        return Response(DemandOut(demand, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TransitionIn, responses={200: DemandOut, 409: None})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Fire a workflow action (start_review, ask_clarification, answer_clarification, withdraw, ...)."""
+        demand = selectors.demand_for(request.user, pk, audit=False)
+        data = TransitionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            demand = services.demand_transition(demand=demand, by=request.user, **data.validated_data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        except services.StaleState as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(DemandOut(demand, context={"request": request}).data)
+
+    @extend_schema(request=ExtensionAskIn, responses={201: None})
+    @action(detail=True, methods=["post"], url_path="extensions")
+    def extension_ask(self, request, pk=None):
+        """ITG staff ask the issuing office for a later return date."""
+        demand = selectors.demand_for(request.user, pk, audit=False)
+        data = ExtensionAskIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            event = services.extension_ask(demand=demand, by=request.user, **data.validated_data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        return Response(
+            {"id": event.pk, "requested_date": event.requested_date}, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request={"multipart/form-data": ExtensionAnswerIn}, responses={200: DemandOut})
+    @action(detail=True, methods=["post"], url_path=r"extensions/(?P<event_pk>\d+)/answer")
+    def extension_answer(self, request, pk=None, event_pk=None):
+        """The issuing office grants (with its letter) or refuses an extension request."""
+        demand = selectors.demand_for(request.user, pk, audit=False)
+        asked = demand.deadline_events.filter(pk=event_pk, kind=DeadlineEvent.Kind.EXTENSION_ASKED).first()
+        if asked is None:
+            return Response({"detail": "No such extension request."}, status=status.HTTP_404_NOT_FOUND)
+        data = ExtensionAnswerIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.extension_answer(demand=demand, request=asked, by=request.user, **data.validated_data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from None
+        demand.refresh_from_db()
+        return Response(DemandOut(demand, context={"request": request}).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<doc_pk>\d+)")
+    def document(self, request, pk=None, doc_pk=None):
+        """Download one document (streamed through the access check)."""
+        doc = selectors.document_for(request.user, pk, doc_pk)
+        record(action=Action.DOCUMENT_DOWNLOADED, by=request.user, obj=doc, object_state=doc.demand.state,
+               changes={"sha256": [None, doc.sha256]})  # fmt: skip
+        response = FileResponse(open_stored(doc.storage_key), as_attachment=True, filename=doc.original_name,
+                                content_type=doc.content_type)  # fmt: skip
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ExtractIn(serializers.Serializer):
+    document = serializers.FileField(help_text="A demand PDF; nothing is stored.")
+
+
+class ExtractView(viewsets.ViewSet):
+    """Read a demand PDF and return the requests, phone numbers and dates found, for the client to confirm."""
+
+    permission_classes = [IsAGStaff]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request={"multipart/form-data": ExtractIn}, responses={200: dict})
+    def create(self, request):
+        upload = request.FILES.get("document")
+        if upload is None:
+            raise ValidationError({"document": "Attach the demand PDF."})
+        checked = check_upload(upload, allowed=PDF_ONLY, field_name="document")
+        return Response({"sha256": checked.sha256, **prefill_from_text(checked.pdf.text).as_json()})

@@ -1,0 +1,68 @@
+"""The receipt of a demand (page, PDF, e-mail) and the notices sent when a demand changes.
+
+The receipt is the issuing office's proof of service on the ITG: the tracking number, each file with its
+SHA-256 (so the office can prove which bytes it served), and the received time in UTC and in the issuing
+state's local time.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+
+from itg.accounts.models import Role, User
+from itg.notifications.services import notify
+from itg.pdf import render_pdf
+from subpoenas.models import LegalDemand
+from subpoenas.selectors import local_received
+
+
+def receipt_context(demand: LegalDemand) -> dict:
+    return {
+        "demand": demand,
+        "documents": list(demand.documents.filter(role__in=["demand", "attachment"]).order_by("pk")),
+        "requests": list(demand.requests.all()),
+        "received_local": local_received(demand),
+    }
+
+
+def receipt_pdf(demand: LegalDemand) -> bytes:
+    """The receipt PDF, signed by the ITG like its responses (rendered and signed once, then reused)."""
+    from subpoenas.responses.receipts import receipt_signed_pdf  # the responses feature sits on this app
+
+    return receipt_signed_pdf(
+        demand, lambda: render_pdf(render_to_string("subpoenas/receipt_pdf.html", receipt_context(demand)))
+    )
+
+
+def receipt_send(*, demand_id: int) -> None:
+    """E-mail the receipt PDF to the submitter and the demand's contact person."""
+    demand = LegalDemand.objects.select_related("submitted_by", "issuing_office").get(pk=demand_id)
+    context = receipt_context(demand)
+    body = render_to_string("subpoenas/receipt_email.txt", {**context, "site": settings.SITE_URL})
+    to = sorted({demand.submitted_by.email, demand.contact_email} - {""})
+    message = EmailMessage(f"Receipt {demand.tracking_number}: {demand.caption[:120]}", body, None, to)
+    message.attach(f"receipt-{demand.tracking_number}.pdf", receipt_pdf(demand), "application/pdf")
+    message.send()
+
+
+def _requesters(demand: LegalDemand) -> list[User]:
+    return [demand.submitted_by]
+
+
+def _itg_side(demand: LegalDemand) -> list[User]:
+    if demand.case.owner_id:
+        return [demand.case.owner]
+    return list(User.objects.filter(role=Role.ITG_ADMIN, is_active=True))
+
+
+def demand_change_notify(*, demand_id: int, action: str, by_id: int) -> None:
+    """Tell the other side: the requester when the ITG acts, the ITG owner when the requester acts."""
+    demand = LegalDemand.objects.select_related("case__owner", "submitted_by").get(pk=demand_id)
+    by = User.objects.get(pk=by_id)
+    people = _requesters(demand) if by.is_itg_staff else _itg_side(demand)
+    label = action.replace("_", " ")
+    title = f"{demand.tracking_number}: {label} ({demand.get_status_display()})"
+    body = f"{demand.caption}\nBy {by.full_name}. Due {demand.due_date:%-d %B %Y}.\n{demand.due_explanation}"
+    notify(users=[p for p in people if p.pk != by.pk], title=title, body=body, url=demand.get_absolute_url())

@@ -1,0 +1,86 @@
+"""Demo: one Texas demand answered, signed and delivered, through the real services (idempotent)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from itg.accounts.models import User
+from itg.pdf import render_pdf
+from itg.uploads import as_upload, check_upload
+from subpoenas.intake import DemandInput, RequestInput, demand_receive_uploads
+from subpoenas.models import LegalDemand
+from subpoenas.responses import evidence, services
+from subpoenas.responses.models import EvidenceLink, RequestAnswer, Response
+from subpoenas.services import demand_transition
+from tracebacks.models import Traceback
+
+DEMO_CAPTION = "State of Texas v. Medicare Robocall Operators (CID 2026-140)"
+DEMO_REQUESTS = [
+    ("All traceback records of calls from (713) 555-0177 in January 2026.", ["713-555-0177"]),
+    ("The identity of the upstream provider of each such call.", []),
+]
+OBJECTION = (
+    "The ITG objects to request 2 to the extent it seeks records the ITG does not hold. Without waiving the "
+    "objection, the upstream provider of each call is named in the hop chain of each exhibit produced."
+)
+
+
+def seed_responses() -> Response | None:
+    """Answer the demo demand's requests, produce records, sign and deliver version 1 (about 2 s)."""
+    ivy = User.objects.get(email="ivy@itg.example")
+    demand = LegalDemand.objects.filter(caption=DEMO_CAPTION).first() or _receive(ivy)
+    if Response.objects.filter(demand=demand, status=Response.Status.DELIVERED).exists():
+        return None
+    if demand.status == LegalDemand.Status.IN_PROGRESS:
+        _answer(demand, ivy)
+        response = services.response_prepare(demand=demand, by=ivy)
+    else:
+        response = Response.objects.filter(demand=demand).order_by("-version").first()
+        if response is None:
+            return None
+    services.response_render_and_sign(response_id=response.pk)  # a no-op if the eager task already signed it
+    response.refresh_from_db()
+    if response.status == Response.Status.SIGNED:
+        services.response_deliver(response=response, by=ivy)
+    return response
+
+
+def _receive(ivy: User) -> LegalDemand:
+    """A Texas CID received through intake and put to work, as the ITG would."""
+    ag = (
+        User.objects.filter(office__state="TX", role__in=["ag_staff", "ag_supervisor"]).order_by("pk").first()
+    )
+    served = timezone.now().date() - timedelta(days=20)
+    data = DemandInput(
+        kind="cid", caption=DEMO_CAPTION, issuing_authority="Consumer Protection Division",
+        date_issued=served - timedelta(days=3), date_served=served, contact_name=ag.full_name, contact_email=ag.email,
+        case_id=None, new_case_title=DEMO_CAPTION, statute="Tex. Bus. & Com. Code § 17.61", response_days=30,
+        response_day_kind="business", confirm_duplicate=True,
+        requests=[RequestInput(n, text, phones) for n, (text, phones) in enumerate(DEMO_REQUESTS, 1)],
+    )  # fmt: skip
+    body = "".join(f"<p>REQUEST NO. {n}: {text}</p>" for n, (text, _) in enumerate(DEMO_REQUESTS, 1))
+    pdf = render_pdf(f"<h1>CIVIL INVESTIGATIVE DEMAND</h1><p>{DEMO_CAPTION}</p>{body}")
+    main = check_upload(as_upload(pdf, "cid-2026-140.pdf"), allowed={"application/pdf"})
+    demand = demand_receive_uploads(by=ag, data=data, main=main, attachments=[])
+    for action in ("start_review", "start_work"):
+        demand = demand_transition(demand=demand, action=action, by=ivy)
+    return demand
+
+
+def _answer(demand: LegalDemand, ivy: User) -> None:
+    first, *others = demand.requests.order_by("number")
+    evidence.evidence_propose(request=first, by=ivy)
+    # The demo's synthetic tracebacks rarely carry the subpoena's numbers: add a few finished ones by hand,
+    # as staff do when a scope misses records they know to be responsive.
+    finished = Traceback.objects.filter(status=Traceback.Status.COMPLETED).order_by("-call_at")[:6]
+    have = set(EvidenceLink.objects.filter(request=first).values_list("traceback_id", flat=True))
+    for traceback in finished:
+        if traceback.pk not in have:
+            evidence.evidence_add(request=first, traceback_id=traceback.pk, by=ivy)
+    evidence.request_answer_set(request=first, kind=RequestAnswer.Kind.PRODUCED, by=ivy)
+    for request in others:
+        evidence.request_answer_set(
+            request=request, kind=RequestAnswer.Kind.OBJECTION, objection=OBJECTION, by=ivy
+        )

@@ -1,0 +1,228 @@
+"""Responsive records: propose the tracebacks a request's structured scope covers, link, unlink, answer.
+
+The proposal is a query over the traceback records: each dimension the request states narrows the set
+(numbers AND window AND providers AND campaigns); within a dimension any value matches (any number, any
+provider). The query is saved with its result (`EvidenceQuery`) so the production can be explained and
+re-run. Staff then review: remove what is not responsive, add what the scope missed, and answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+
+from itg.audit.actions import Action
+from itg.audit.services import record
+from itg.calendar import tz_for
+from providers.models import Provider
+from subpoenas.models import DemandRequest, LegalDemand
+from subpoenas.responses.models import EvidenceLink, EvidenceQuery, RequestAnswer, Response
+from tracebacks.models import Campaign, Hop, Traceback
+from tracebacks.phones import try_e164
+
+S = LegalDemand.Status
+MAX_PROPOSED = 5000  # a scope matching more is too broad to produce as exhibits: narrow it or object
+
+
+def evidence_editable(demand: LegalDemand) -> bool:
+    """Evidence and answers change while the work is in progress, or after delivery for a correction;
+    never while a version is being prepared, signed or awaits delivery (its content is frozen)."""
+    if demand.status not in (S.IN_PROGRESS, S.DELIVERED):
+        return False
+    return not Response.objects.filter(
+        demand=demand, status__in=[Response.Status.QUEUED, Response.Status.RENDERING, Response.Status.SIGNED]
+    ).exists()
+
+
+def _require_editable(request: DemandRequest, by) -> None:
+    if not by.is_itg_staff:
+        raise PermissionDenied("Only ITG staff choose the responsive records.")
+    if not evidence_editable(request.demand):
+        raise ValidationError(
+            "The evidence of this demand cannot change now: work must be in progress (or the response "
+            "delivered, for a correction) with no version being signed or awaiting delivery."
+        )
+
+
+def _match_providers(texts: list[str]) -> list[dict]:
+    """Each provider as written in the request (name, FRN or RMD number) with the providers it matched."""
+    out = []
+    for text in texts:
+        t = text.strip()
+        found = Provider.objects.filter(
+            Q(rmd_number__iexact=t) | Q(frn=t) | Q(business_name__iexact=t) | Q(business_name__icontains=t)
+        ).values_list("pk", "business_name")[:50]
+        out.append({"text": t, "matched": [{"id": pk, "name": name} for pk, name in found]})
+    return out
+
+
+def _match_campaigns(texts: list[str]) -> list[dict]:
+    out = []
+    for text in texts:
+        found = Campaign.objects.filter(name__iexact=text.strip()).values_list("pk", "name")
+        out.append({"text": text.strip(), "matched": [{"id": pk, "name": name} for pk, name in found]})
+    return out
+
+
+def scope_criteria(request: DemandRequest) -> dict:
+    """The request's structured scope resolved against today's records: what the query will run."""
+    numbers = sorted({n for n in (try_e164(p) for p in request.phone_numbers or []) if n})
+    zone = request.demand.state
+    return {
+        "phone_numbers": numbers,
+        "date_from": request.date_from.isoformat() if request.date_from else None,
+        "date_to": request.date_to.isoformat() if request.date_to else None,
+        "time_zone": str(tz_for(zone)),
+        "providers": _match_providers(request.providers or []),
+        "campaigns": _match_campaigns(request.campaigns or []),
+    }
+
+
+def _window(criteria: dict) -> Q:
+    # Dates in a demand are the issuing state's calendar days: a call at 23:30 in Austin on the last day
+    # is inside the window even though it is the next day in UTC.
+    zone, q = ZoneInfo(criteria["time_zone"]), Q()
+    if criteria["date_from"]:
+        start = dt.datetime.combine(dt.date.fromisoformat(criteria["date_from"]), dt.time.min, zone)
+        q &= Q(call_at__gte=start)
+    if criteria["date_to"]:
+        end = dt.datetime.combine(
+            dt.date.fromisoformat(criteria["date_to"]) + dt.timedelta(days=1), dt.time.min, zone
+        )
+        q &= Q(call_at__lt=end)
+    return q
+
+
+def has_scope(criteria: dict) -> bool:
+    return bool(
+        criteria["phone_numbers"]
+        or criteria["date_from"]
+        or criteria["date_to"]
+        or criteria["providers"]
+        or criteria["campaigns"]
+    )
+
+
+def tracebacks_in_scope(criteria: dict) -> QuerySet[Traceback]:
+    """The tracebacks the criteria cover; an unmatched provider or campaign matches nothing, never all."""
+    if not has_scope(criteria):
+        return Traceback.objects.none()
+    q = _window(criteria)
+    if numbers := criteria["phone_numbers"]:
+        q &= Q(calling_number__in=numbers) | Q(called_number__in=numbers)
+    if criteria["providers"]:
+        ids = [m["id"] for p in criteria["providers"] for m in p["matched"]]
+        q &= Q(pk__in=Hop.objects.filter(provider_id__in=ids).values("traceback_id"))
+    if criteria["campaigns"]:
+        q &= Q(campaign_id__in=[m["id"] for c in criteria["campaigns"] for m in c["matched"]])
+    return Traceback.objects.filter(q).order_by("call_at", "pk")
+
+
+def describe(criteria: dict) -> str:
+    """The criteria in words, as the response file and the review page show them."""
+    parts = []
+    if criteria["phone_numbers"]:
+        parts.append("calling or called number is " + " or ".join(criteria["phone_numbers"]))
+    if criteria["date_from"] or criteria["date_to"]:
+        window = f"{criteria['date_from'] or 'the beginning'} to {criteria['date_to'] or 'today'}"
+        parts.append(f"call made {window} ({criteria['time_zone']})")
+    for key, label in (("providers", "a hop's provider"), ("campaigns", "campaign")):
+        for item in criteria[key]:
+            names = ", ".join(m["name"] for m in item["matched"]) or "no match in the records"
+            parts.append(f"{label} is “{item['text']}” ({names})")
+    return "; and ".join(parts) if parts else "The request states no structured scope."
+
+
+@transaction.atomic
+def evidence_propose(*, request: DemandRequest, by) -> EvidenceQuery:
+    """Run the request's scope, save the query with its result, and link what it found (as proposed)."""
+    _require_editable(request, by)
+    criteria = scope_criteria(request)
+    ids = list(tracebacks_in_scope(criteria).values_list("pk", flat=True)[: MAX_PROPOSED + 1])
+    if len(ids) > MAX_PROPOSED:
+        raise ValidationError(
+            f"The scope of request {request.number} matches more than {MAX_PROPOSED} tracebacks: narrow it with "
+            "the issuing office, or answer with an objection."
+        )
+    query = EvidenceQuery.objects.create(
+        request=request, criteria=criteria, description=describe(criteria), result_ids=ids,
+        result_count=len(ids), run_by=by,
+    )  # fmt: skip
+    have = set(EvidenceLink.objects.filter(request=request).values_list("traceback_id", flat=True))
+    EvidenceLink.objects.bulk_create(
+        EvidenceLink(
+            request=request, traceback_id=pk, source=EvidenceLink.Source.PROPOSED, query=query, added_by=by
+        )
+        for pk in ids
+        if pk not in have
+    )
+    record(
+        action=Action.EVIDENCE_PROPOSED, by=by, obj=request.demand, label=f"{request.demand} request {request.number}",
+        changes={"request": request.number, "query": query.pk, "found": len(ids), "new": len(set(ids) - have)},
+    )  # fmt: skip
+    return query
+
+
+@transaction.atomic
+def evidence_add(*, request: DemandRequest, traceback_id: int, by) -> EvidenceLink:
+    """Link one more traceback by hand (one the scope missed)."""
+    _require_editable(request, by)
+    if not Traceback.objects.filter(pk=traceback_id).exists():
+        raise ValidationError(
+            {"traceback": f"There is no traceback {traceback_id}. Check the number (TB-…)."}
+        )
+    try:
+        with transaction.atomic():
+            link = EvidenceLink.objects.create(
+                request=request, traceback_id=traceback_id, source=EvidenceLink.Source.MANUAL, added_by=by
+            )
+    except IntegrityError:
+        raise ValidationError({"traceback": "This traceback is already linked to the request."}) from None
+    record(
+        action=Action.EVIDENCE_LINKED, by=by, obj=request.demand, label=f"{request.demand} request {request.number}",
+        changes={"request": request.number, "traceback": traceback_id},
+    )  # fmt: skip
+    return link
+
+
+@transaction.atomic
+def evidence_remove(*, link: EvidenceLink, by) -> None:
+    """Unlink a traceback the reviewer finds not responsive; the proposal query keeps what it had found."""
+    _require_editable(link.request, by)
+    request = link.request
+    link.delete()
+    record(
+        action=Action.EVIDENCE_UNLINKED, by=by, obj=request.demand, label=f"{request.demand} request {request.number}",
+        changes={"request": request.number, "traceback": link.traceback_id, "source": link.source},
+    )  # fmt: skip
+
+
+@transaction.atomic
+def request_answer_set(*, request: DemandRequest, kind: str, objection: str = "", by) -> RequestAnswer:
+    """Record the answer to a request; an objection needs its text, and "produced" needs records."""
+    _require_editable(request, by)
+    objection = objection.strip()
+    if kind not in RequestAnswer.Kind.values:
+        raise ValidationError({"kind": "Choose produced, no responsive records, or objection."})
+    if kind == RequestAnswer.Kind.OBJECTION and not objection:
+        raise ValidationError({"objection": "State the objection: the response prints it as written."})
+    if kind == RequestAnswer.Kind.PRODUCED and not request.evidence.exists():
+        raise ValidationError(
+            {"kind": "No records are linked to this request: link them, or answer otherwise."}
+        )
+    if kind == RequestAnswer.Kind.NONE and request.evidence.exists():
+        raise ValidationError(
+            {"kind": "Records are linked to this request: remove them, or answer produced."}
+        )
+    answer, _ = RequestAnswer.objects.update_or_create(
+        request=request, defaults={"kind": kind, "objection": objection, "answered_by": by}
+    )
+    record(
+        action=Action.REQUEST_ANSWERED, by=by, obj=request.demand, label=f"{request.demand} request {request.number}",
+        changes={"request": request.number, "answer": kind},
+    )  # fmt: skip
+    return answer

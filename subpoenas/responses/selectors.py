@@ -1,0 +1,122 @@
+"""Reads of the responses feature, scoped through `cases.access`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from cases.access import can_see_case
+from itg.audit.actions import Action
+from subpoenas.models import DemandRequest, LegalDemand
+from subpoenas.responses.models import EvidenceLink, EvidenceQuery, IssuedDocument, RequestAnswer, Response
+from subpoenas.selectors import _deny, demands_visible_to
+from tracebacks.models import Traceback
+
+
+@dataclass(frozen=True)
+class IssuedDocumentView:
+    """What the verification page may say about a matching document to this user.
+
+    Anyone holding the file learns that the ITG issued it, which kind, when, and (if it has them) its Bates
+    range: all printed on the document itself. The demand it answers, and a link to it, only for a user
+    who may see the demand's case: a confidential demand's existence is not disclosed by an upload.
+    """
+
+    document: IssuedDocument
+    demand: object | None
+
+    @property
+    def demand_url(self) -> str:
+        return self.demand.get_absolute_url() if self.demand is not None else ""
+
+
+def issued_document_view_for(user, document: IssuedDocument | None) -> IssuedDocumentView | None:
+    if document is None:
+        return None
+    demand = document.demand
+    if not can_see_case(user, demand.case):
+        demand = None
+    return IssuedDocumentView(document, demand)
+
+
+def request_for(user, pk) -> DemandRequest:
+    """A request of a demand the user may see; 404 (recorded) otherwise."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such request.") from None
+    found = (
+        DemandRequest.objects.filter(demand__in=demands_visible_to(user), pk=pk)
+        .select_related("demand")
+        .first()
+    )
+    if found is None:
+        raise _deny(user, Action.DEMAND_VIEW_DENIED, "subpoenas.demandrequest", pk)
+    return found
+
+
+def link_for(user, pk) -> EvidenceLink:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such link.") from None
+    visible = EvidenceLink.objects.filter(request__demand__in=demands_visible_to(user))
+    found = visible.select_related("request__demand").filter(pk=pk).first()
+    if found is None:
+        raise _deny(user, Action.DEMAND_VIEW_DENIED, "responses.evidencelink", pk)
+    return found
+
+
+def response_for(user, pk, *, action: str = Action.RESPONSE_VIEW_DENIED) -> Response:
+    """A response version the user may see: ITG staff any; AG users only delivered versions of demands
+    they may see. Everything else is 404, and the attempt recorded."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such response.") from None
+    visible = Response.objects.filter(demand__in=demands_visible_to(user))
+    if not user.is_itg_staff:
+        visible = visible.filter(status=Response.Status.DELIVERED)
+    found = visible.select_related("demand", "document").filter(pk=pk).first()
+    if found is None:
+        raise _deny(user, action, "responses.response", pk)
+    return found
+
+
+def versions_visible_to(user, demand: LegalDemand) -> list[Response]:
+    """The versions of a demand's response this user may see, newest first (one query)."""
+    versions = Response.objects.filter(demand=demand).select_related("document", "created_by", "delivered_by")
+    if not user.is_itg_staff:
+        versions = versions.filter(status=Response.Status.DELIVERED)
+    return list(versions.order_by("-version"))
+
+
+def produced_tracebacks(snapshot: dict) -> list[Traceback]:
+    """The tracebacks a delivered version produced, for the AG's page (one query)."""
+    ids = sorted({pk for r in snapshot["requests"] for pk in r["tracebacks"]})
+    return list(Traceback.objects.filter(pk__in=ids).select_related("campaign").order_by("call_at", "pk"))
+
+
+@dataclass(frozen=True)
+class RequestWork:
+    """One request as ITG staff review it: its answer, its links, the last proposal query."""
+
+    request: DemandRequest
+    answer: RequestAnswer | None
+    links: list[EvidenceLink]
+    last_query: EvidenceQuery | None
+
+
+def request_work(demand: LegalDemand) -> list[RequestWork]:
+    """Every request of the demand with its evidence: four queries whatever the number of links
+    (requests, answers, links with tracebacks and campaigns, queries)."""
+    requests = list(demand.requests.order_by("number"))
+    answers = {a.request_id: a for a in RequestAnswer.objects.filter(request__demand=demand)}
+    links: dict[int, list[EvidenceLink]] = {}
+    for link in EvidenceLink.objects.filter(request__demand=demand).select_related("traceback__campaign"):
+        links.setdefault(link.request_id, []).append(link)
+    queries: dict[int, EvidenceQuery] = {}
+    for query in EvidenceQuery.objects.filter(request__demand=demand).order_by("run_at", "pk"):
+        queries[query.request_id] = query
+    return [RequestWork(r, answers.get(r.pk), links.get(r.pk, []), queries.get(r.pk)) for r in requests]

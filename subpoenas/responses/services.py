@@ -1,0 +1,238 @@
+"""Writes of a response version: prepare (freeze), render and sign, deliver. The one writer of `status`.
+
+Why the order of signing: rendering and signing take seconds, so they run outside any transaction; the
+result is registered in one short transaction that locks the demand's Bates counter, checks the range it
+rendered with is still the next one (compare-and-set), writes the issued document, advances the counter,
+marks the version signed and moves the demand. If anything fails, that transaction rolls back, the stored
+file is deleted, and the demand is as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from functools import partial
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from itg.audit.actions import Action, Outcome
+from itg.audit.services import record
+from itg.pdf import BatesPdf, render_bates_pdf
+from subpoenas import workflow
+from subpoenas.models import LegalDemand
+from subpoenas.responses.assemble import package_for, snapshot_of
+from subpoenas.responses.evidence import evidence_editable
+from subpoenas.responses.issuing import SignedFile, discard_stored, issued_document_create, pdf_sign_and_store
+from subpoenas.responses.models import BatesCounter, IssuedDocument, Response
+from subpoenas.responses.package import data_exhibits, package_html, with_manifest
+from subpoenas.services import demand_transition
+
+logger = logging.getLogger(__name__)
+S, R = LegalDemand.Status, Response.Status
+STALE_RENDER = timedelta(minutes=15)  # a render this old was lost with its worker: it may be taken over
+
+
+class BatesMoved(Exception):
+    """Another version took the Bates numbers this render used; render again from the new start."""
+
+
+def _check_ready(snapshot: dict) -> None:
+    problems = []
+    for r in snapshot["requests"]:
+        if not r["answer"]:
+            problems.append(f"request {r['number']} has no answer")
+        elif r["answer"] == "produced" and not r["tracebacks"]:
+            problems.append(f"request {r['number']} is answered 'produced' but no records are linked")
+    if not snapshot["requests"]:
+        problems.append("the demand has no requests")
+    if problems:
+        raise ValidationError("The response is not ready: " + "; ".join(problems) + ".")
+
+
+@transaction.atomic
+def response_prepare(*, demand: LegalDemand, by, reason: str = "") -> Response:
+    """Freeze the answers and evidence into a new version and queue its rendering and signing.
+
+    The first version moves the demand to "response ready"; a later one is a correction of a delivered
+    response and must say why (the reason is printed on its cover letter).
+    """
+    if not by.is_itg_staff:
+        raise PermissionDenied("Only ITG staff prepare responses.")
+    demand = LegalDemand.objects.select_for_update().get(pk=demand.pk)
+    if not evidence_editable(demand):
+        raise ValidationError(
+            "A response can be prepared while work is in progress, or after delivery to correct it."
+        )
+    snapshot = snapshot_of(demand)
+    _check_ready(snapshot)
+    version = (demand.responses.aggregate(v=Max("version"))["v"] or 0) + 1
+    reason = reason.strip()
+    if version > 1 and not reason:
+        raise ValidationError(
+            {"reason": "Say why this correction is issued: its cover letter states the reason."}
+        )
+    response = Response.objects.create(
+        demand=demand, version=version, snapshot=snapshot, reason=reason if version > 1 else "", created_by=by
+    )
+    if demand.status == S.IN_PROGRESS:
+        demand_transition(demand=demand, action="mark_response_ready", by=by)
+    record(
+        action=Action.RESPONSE_PREPARED, by=by, obj=response, changes={"version": version, "reason": reason}
+    )
+    _queue(response)
+    return response
+
+
+def _queue(response: Response) -> None:
+    from subpoenas.responses.tasks import sign_response
+
+    transaction.on_commit(partial(sign_response.delay, response.pk))
+
+
+@transaction.atomic
+def response_retry(*, response: Response, by) -> Response:
+    """Queue a failed version again (after fixing the signing configuration, for instance)."""
+    if not by.is_itg_staff:
+        raise PermissionDenied("Only ITG staff sign responses.")
+    if not Response.objects.filter(pk=response.pk, status=R.FAILED).update(
+        status=R.QUEUED, error="", progress=0
+    ):
+        raise ValidationError("Only a version whose signing failed can be retried.")
+    response.status = R.QUEUED
+    record(action=Action.RESPONSE_PREPARED, by=by, obj=response, changes={"retry": True})
+    _queue(response)
+    return response
+
+
+def _claim(response_id: int) -> Response | None:
+    """Take the version for rendering (compare-and-set); None when it is done or another worker has it."""
+    now = timezone.now()
+    claimable = Response.objects.filter(
+        pk=response_id, status__in=[R.QUEUED, R.FAILED]
+    ) | Response.objects.filter(pk=response_id, status=R.RENDERING, started_at__lt=now - STALE_RENDER)
+    if not claimable.update(
+        status=R.RENDERING, started_at=now, progress=5, progress_label="Collecting the records"
+    ):
+        return None
+    return Response.objects.select_related("demand__issuing_office", "created_by").get(pk=response_id)
+
+
+def _progress(response: Response, percent: int, label: str) -> None:
+    Response.objects.filter(pk=response.pk, status=R.RENDERING).update(progress=percent, progress_label=label)
+
+
+def _render(response: Response, start: int) -> BatesPdf:
+    package = package_for(response)
+    exhibits = data_exhibits(package)
+    package = with_manifest(package, exhibits)
+    _progress(response, 20, f"Rendering {len(package.exhibits)} exhibits")
+    return render_bates_pdf(
+        package_html(package), prefix=package.bates_prefix, start=start, attachments=exhibits
+    )
+
+
+def response_render_and_sign(*, response_id: int) -> Response | None:
+    """Render, Bates-number, sign and register one version; a no-op if it is already signed or taken.
+
+    Safe to run twice (a duplicate task delivery): the claim lets one run work, the unique constraints
+    let one signed document exist, and the loser discards its file.
+    """
+    response = _claim(response_id)
+    if response is None:
+        return None
+    signed: SignedFile | None = None
+    try:
+        for _attempt in range(3):
+            start = _next_bates(response.demand_id)
+            rendered = _render(response, start)
+            _progress(response, 75, "Signing")
+            signed = pdf_sign_and_store(rendered.pdf, reason=_reason(response), folder="responses")
+            try:
+                return _register(response, rendered, signed)
+            except BatesMoved:
+                discard_stored(signed)
+                signed = None
+        raise RuntimeError("The Bates range kept moving under this render; try again.")
+    except Exception as error:  # any failure: no file, no document, the demand as it was; shown on the page
+        discard_stored(signed)
+        _fail(response, error)
+        return None
+
+
+def _next_bates(demand_id: int) -> int:
+    last = BatesCounter.objects.filter(demand_id=demand_id).values_list("last", flat=True).first()
+    return (last or 0) + 1
+
+
+def _reason(response: Response) -> str:
+    return f"Response of the Industry Traceback Group to {response.demand.tracking_number}, version {response.version}"
+
+
+@transaction.atomic
+def _register(response: Response, rendered: BatesPdf, signed: SignedFile) -> Response:
+    counter, _ = BatesCounter.objects.select_for_update().get_or_create(demand_id=response.demand_id)
+    if counter.last != rendered.first - 1:
+        raise BatesMoved
+    demand = response.demand
+    try:
+        with transaction.atomic():
+            document = issued_document_create(
+                signed=signed, kind=IssuedDocument.Kind.RESPONSE, title=f"Response to {demand.tracking_number}",
+                version=response.version, demand=demand, bates_prefix=f"ITG-{demand.tracking_number}",
+                bates_first=rendered.first, bates_last=rendered.last,
+            )  # fmt: skip
+    except IntegrityError as error:
+        raise ValidationError("This version already has a signed document.") from error
+    counter.last = rendered.last
+    counter.save(update_fields=["last"])
+    now = timezone.now()
+    if not Response.objects.filter(pk=response.pk, status=R.RENDERING, document__isnull=True).update(
+        status=R.SIGNED, document=document, progress=100, progress_label="Signed", error=""
+    ):
+        raise ValidationError("This version was signed by another worker a moment ago.")
+    response.status, response.document = R.SIGNED, document
+    if demand.status == S.RESPONSE_READY:
+        demand_transition(demand=demand, action="sign_response", by=response.created_by)
+    record(
+        action=Action.RESPONSE_SIGNED, by=response.created_by, obj=response,
+        changes={"version": response.version, "sha256": document.sha256, "bates": document.bates_range,
+                 "development": document.is_development, "signed_at": now.isoformat()},
+    )  # fmt: skip
+    return response
+
+
+def _fail(response: Response, error: Exception) -> None:
+    message = str(error) or error.__class__.__name__
+    logger.exception("Signing response %s failed", response.pk)
+    with transaction.atomic():
+        Response.objects.filter(pk=response.pk, status=R.RENDERING).update(
+            status=R.FAILED, error=message[:2000], progress=0, progress_label=""
+        )
+        record(
+            action=Action.RESPONSE_SIGN_FAILED, by=response.created_by, obj=response, outcome=Outcome.FAILED,
+            reason=message[:500],
+        )  # fmt: skip
+
+
+@transaction.atomic
+def response_deliver(*, response: Response, by) -> Response:
+    """Release a signed version to the requesting office, and tell them. It never changes afterwards."""
+    if not by.is_itg_staff:
+        raise PermissionDenied("Only ITG staff deliver responses.")
+    demand = LegalDemand.objects.select_for_update().get(pk=response.demand_id)
+    now = timezone.now()
+    if not Response.objects.filter(pk=response.pk, status=R.SIGNED).update(
+        status=R.DELIVERED, delivered_by=by, delivered_at=now
+    ):
+        raise ValidationError("Only a signed version awaiting delivery can be delivered.")
+    response.status, response.delivered_by, response.delivered_at = R.DELIVERED, by, now
+    if demand.status == S.RESPONSE_SIGNED and "deliver" in workflow.allowed_actions(by, demand):
+        demand_transition(demand=demand, action="deliver", by=by)
+    record(action=Action.RESPONSE_DELIVERED, by=by, obj=response, changes={"version": response.version})
+    from subpoenas.responses.notices import notify_delivery
+
+    transaction.on_commit(partial(notify_delivery, response.pk))
+    return response

@@ -1,0 +1,110 @@
+"""Is this PDF a valid, unaltered document the ITG issued? One answer for the page and the command.
+
+Two independent checks, both needed: the PAdES signature (intact, cryptographically valid, chaining to the
+ITG's trust root, covering the whole file) and byte identity with an `IssuedDocument` row. A file can be
+validly signed yet not be one we issued (signed by someone else's certificate chaining to a public root, or
+a test file), and a file we issued can be damaged; the user needs to know which.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography.hazmat.primitives.serialization import pkcs12
+from django.conf import settings
+
+from itg.audit.actions import Action, Outcome
+from itg.audit.services import record
+from itg.signing import Certificate, VerificationResult, dev_trust_roots, load_certificates, verify_pdf
+from subpoenas.responses.models import IssuedDocument
+
+PDF_MAGIC = b"%PDF-"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The verdict on one file: the signature check, the matching issued document, and the reasons."""
+
+    result: VerificationResult
+    issued: IssuedDocument | None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def is_itg_original(self) -> bool:
+        """Valid, whole-file signature by a trusted signer and byte-identical to a document we issued."""
+        return self.result.acceptable and self.issued is not None
+
+    @property
+    def sha256(self) -> str:
+        return self.result.document_sha256
+
+
+def trust_roots() -> list[Certificate]:
+    """The roots a signature must chain to: the configured PEM, else the signing PKCS#12's own chain,
+    else (development) the local development CA."""
+    pem = getattr(settings, "ITG_SIGNING_TRUST_ROOTS", "") or ""
+    if pem:
+        return load_certificates(pem)
+    p12 = getattr(settings, "ITG_SIGNING_P12_PATH", "") or ""
+    if p12:
+        return _p12_chain(str(p12), settings.ITG_SIGNING_P12_PASSPHRASE)
+    return list(dev_trust_roots(settings.ITG_DEV_CA_DIR))
+
+
+@lru_cache(maxsize=2)
+def _p12_chain(path: str, passphrase: str) -> list[Certificate]:
+    _key, cert, chain = pkcs12.load_key_and_certificates(Path(path).read_bytes(), passphrase.encode())
+    return list(chain) or ([cert] if cert else [])
+
+
+def looks_like_pdf(head: bytes) -> bool:
+    """PDF by its bytes, not its name: the header must appear in the first kilobyte (ISO 32000-1, 7.5.2
+    allows leading junk; readers accept it within 1024 bytes)."""
+    return PDF_MAGIC in head[:1024]
+
+
+def _reasons(result: VerificationResult, issued: IssuedDocument | None) -> list[str]:
+    reasons = []
+    if result.signature_count == 0 or not result.field_name:
+        reasons.append(result.summary)
+    else:
+        if not result.intact:
+            reasons.append("The document was altered after it was signed.")
+        if not result.valid:
+            reasons.append("The signature is cryptographically invalid.")
+        if not result.trusted:
+            reasons.append("The signing certificate does not chain to the ITG's trust root.")
+        if result.intact and result.valid and result.trusted and not result.valid_overall:
+            reasons.append("A signature or its time-stamp failed validation.")
+        if not result.covers_whole_document:
+            reasons.append("Bytes were added to the file after the ITG signed it.")
+    if issued is None:
+        reasons.append("These exact bytes do not match any document the ITG issued.")
+    return reasons
+
+
+def document_verify(pdf_bytes: bytes, *, by=None, source: str = "upload") -> Verification:
+    """Check a PDF against the ITG's signature and its register of issued documents; audit the check.
+
+    Nothing about the file is kept but its SHA-256 and the verdict in the audit trail: a verification
+    upload may be an AG's privileged copy, and we have no reason to hold it.
+    """
+    result = verify_pdf(pdf_bytes, trust_roots())
+    issued = IssuedDocument.objects.filter(sha256=hashlib.sha256(pdf_bytes).hexdigest()).first()
+    verdict = Verification(result, issued, _reasons(result, issued))
+    record(
+        action=Action.DOCUMENT_VERIFIED,
+        by=by,
+        obj=issued,
+        object_type="responses.issueddocument",
+        object_id=str(issued.pk) if issued else "",
+        label=str(issued) if issued else "unknown document",
+        outcome=Outcome.SUCCESS if verdict.is_itg_original else Outcome.FAILED,
+        reason="; ".join(verdict.reasons)[:500],
+        changes={"sha256": verdict.sha256, "source": source, "size": len(pdf_bytes)},
+        actor_email="" if by else f"manage.py verify_response ({source})",
+    )
+    return verdict

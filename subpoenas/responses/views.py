@@ -1,0 +1,202 @@
+"""Pages of the responses feature. Thin: parse, fetch through the access layer, call one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from itg.accounts.roles import ITGStaffRequiredMixin, MatterUserRequiredMixin
+from itg.audit.actions import Action
+from itg.audit.services import record
+from subpoenas.responses import evidence, selectors, services
+from subpoenas.responses.forms import AddEvidenceForm, AnswerForm, PrepareForm, VerifyForm
+from subpoenas.responses.issuing import open_issued
+from subpoenas.responses.verification import document_verify
+from subpoenas.selectors import demand_for
+
+PRESIGNED_SECONDS = 300
+
+
+class VerifyView(LoginRequiredMixin, View):
+    """Any signed-in user may check a PDF; the answer names a demand only to those who may see it."""
+
+    template = "responses/verify.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template, {"form": VerifyForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = VerifyForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template, {"form": form}, status=400)
+        verdict = document_verify(form.cleaned_data["file"], by=request.user)
+        context = {
+            "form": VerifyForm(),
+            "verdict": verdict,
+            "issued": selectors.issued_document_view_for(request.user, verdict.issued),
+            "file_name": request.FILES["file"].name,
+        }
+        return render(request, self.template, context)
+
+
+class DemandResponseView(MatterUserRequiredMixin, View):
+    """ITG staff: the evidence workbench and the versions. AG users: delivered versions and their records."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        demand = demand_for(request.user, pk)
+        versions = selectors.versions_visible_to(request.user, demand)
+        context = {"demand": demand, "versions": versions, "in_flight": any(v.in_flight for v in versions)}
+        if request.user.is_itg_staff:
+            context |= {
+                "work": selectors.request_work(demand),
+                "editable": evidence.evidence_editable(demand),
+                "add_form": AddEvidenceForm(),
+                "prepare_form": PrepareForm(),
+            }
+        elif versions:
+            context["produced"] = selectors.produced_tracebacks(versions[0].snapshot)
+        return render(request, "responses/demand.html", context)
+
+
+def _back(request: HttpRequest, demand_pk: int, anchor: str = "") -> HttpResponseRedirect:
+    return redirect(reverse("responses:demand", args=[demand_pk]) + anchor)
+
+
+def _refuse(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class ProposeView(ITGStaffRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        demand_request = selectors.request_for(request.user, pk)
+        try:
+            query = evidence.evidence_propose(request=demand_request, by=request.user)
+        except ValidationError as error:
+            _refuse(request, error)
+        else:
+            messages.success(
+                request, f"Request {demand_request.number}: {query.result_count} tracebacks in scope."
+            )
+        return _back(request, demand_request.demand_id, f"#request-{demand_request.number}")
+
+
+class AddEvidenceView(ITGStaffRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        demand_request = selectors.request_for(request.user, pk)
+        form = AddEvidenceForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors["traceback"])
+            evidence.evidence_add(
+                request=demand_request, traceback_id=form.cleaned_data["traceback"], by=request.user
+            )
+        except ValidationError as error:
+            _refuse(request, error)
+        else:
+            messages.success(request, f"Traceback linked to request {demand_request.number}.")
+        return _back(request, demand_request.demand_id, f"#request-{demand_request.number}")
+
+
+class RemoveEvidenceView(ITGStaffRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        link = selectors.link_for(request.user, pk)
+        try:
+            evidence.evidence_remove(link=link, by=request.user)
+        except ValidationError as error:
+            _refuse(request, error)
+        return _back(request, link.request.demand_id, f"#request-{link.request.number}")
+
+
+class AnswerView(ITGStaffRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        demand_request = selectors.request_for(request.user, pk)
+        form = AnswerForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
+            evidence.request_answer_set(request=demand_request, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refuse(request, error)
+        else:
+            messages.success(request, f"Answer to request {demand_request.number} saved.")
+        return _back(request, demand_request.demand_id, f"#request-{demand_request.number}")
+
+
+class PrepareView(ITGStaffRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        demand = demand_for(request.user, pk, audit=False)
+        form = PrepareForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors["reason"])
+            services.response_prepare(demand=demand, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _refuse(request, error)
+        else:
+            messages.success(request, "The response is being rendered and signed.")
+        return _back(request, demand.pk, "#versions")
+
+
+class RetryView(ITGStaffRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        response = selectors.response_for(request.user, pk)
+        try:
+            services.response_retry(response=response, by=request.user)
+        except ValidationError as error:
+            _refuse(request, error)
+        return _back(request, response.demand_id, "#versions")
+
+
+class DeliverView(ITGStaffRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        response = selectors.response_for(request.user, pk)
+        try:
+            services.response_deliver(response=response, by=request.user)
+        except ValidationError as error:
+            _refuse(request, error)
+        else:
+            messages.success(
+                request, f"Version {response.version} delivered; the issuing office is notified."
+            )
+        return _back(request, response.demand_id, "#versions")
+
+
+class DownloadView(MatterUserRequiredMixin, View):
+    """The signed PDF as an attachment, never rendered inline; every download recorded.
+
+    On S3 a presigned URL valid for five minutes (the bytes never pass through the app server); on local
+    storage the file is streamed.
+    """
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        response = selectors.response_for(request.user, pk, action=Action.RESPONSE_DOWNLOAD_DENIED)
+        document = response.document
+        if document is None:
+            raise Http404("This version has no signed document yet.")
+        name = f"ITG-response-{response.demand.tracking_number}-v{response.version}.pdf"
+        record(
+            action=Action.RESPONSE_DOWNLOADED,
+            by=request.user,
+            obj=response,
+            changes={"sha256": document.sha256},
+        )
+        if hasattr(default_storage, "bucket_name"):
+            url = default_storage.url(
+                document.storage_key,
+                parameters={"ResponseContentDisposition": f'attachment; filename="{name}"'},
+                expire=PRESIGNED_SECONDS,
+            )
+            return HttpResponseRedirect(url)
+        streamed = FileResponse(
+            open_issued(document), as_attachment=True, filename=name, content_type="application/pdf"
+        )
+        streamed["X-Content-Type-Options"] = "nosniff"
+        streamed["Cache-Control"] = "private, no-store"
+        return streamed

@@ -1,0 +1,74 @@
+"""In a real browser: ITG staff link evidence, render, sign and deliver; the AG downloads and verifies it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+from tests.responses_helpers import in_progress_demand, make_completed_traceback
+from tests.test_auth import code_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("dev_signing")]
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    return live_server.url
+
+
+def log_in(page: Page, site: str, user) -> None:
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("E-mail address").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Six-digit code").fill(code_for(user))
+    page.get_by_role("button", name="Verify").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_itg_links_renders_signs_delivers_and_the_ag_downloads_and_verifies(
+    page: Page, site, people, tmp_path
+):
+    demand = in_progress_demand(phone_numbers=["+12145550142"])
+    in_scope = make_completed_traceback(by=people.ivy)
+    by_hand = make_completed_traceback(calling="+13125550111", by=people.ivy)
+
+    log_in(page, site, people.ivy)
+    page.goto(f"{site}/responses/demand/{demand.pk}/")
+    page.get_by_role("button", name="Propose records from the scope").click()
+    expect(page.get_by_text("Request 1: 1 tracebacks in scope.")).to_be_visible()
+    page.get_by_label("Add a traceback").fill(f"TB-{by_hand.pk:07d}")
+    page.get_by_role("button", name="Link").click()
+    expect(page.get_by_role("cell", name=f"TB-{by_hand.pk:07d}", exact=True)).to_be_visible()
+    expect(page.get_by_role("cell", name=f"TB-{in_scope.pk:07d}", exact=True)).to_be_visible()
+    page.get_by_label("Responsive records produced").check()
+    page.get_by_role("button", name="Save the answer").click()
+    expect(page.get_by_text("Answer to request 1 saved.")).to_be_visible()
+    page.get_by_role("button", name="Render and sign the response").click()  # signed by the task on commit
+    expect(page.get_by_text("Signed, awaiting delivery")).to_be_visible()
+    page.get_by_role("button", name="Deliver version 1").click()
+    expect(page.get_by_text("Version 1 delivered; the issuing office is notified.")).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
+
+    log_in(page, site, people.tess)
+    page.goto(f"{site}/responses/demand/{demand.pk}/")
+    expect(
+        page.get_by_role("cell", name=f"TB-{by_hand.pk:07d}", exact=True)
+    ).to_be_visible()  # evidence, once delivered
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download PDF").click()
+    download = info.value
+    assert download.suggested_filename == f"ITG-response-{demand.tracking_number}-v1.pdf"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+
+    page.get_by_role("link", name="Verify").first.click()
+    page.get_by_label("Signed PDF").set_input_files(saved)
+    page.get_by_role("button", name="Verify").click()
+    verdict = page.get_by_role("status").filter(has_text="Valid")
+    expect(
+        verdict.get_by_role("heading", name="Valid: an unaltered document issued by the ITG")
+    ).to_be_visible()
+    expect(verdict.get_by_role("link", name=f"Response to {demand.tracking_number}")).to_be_visible()
+    expect(verdict.get_by_text("Industry Traceback Group (DEVELOPMENT")).to_be_visible()

@@ -1,0 +1,193 @@
+"""The demand pages and API by role: who sees what, what the pages show, queries that do not grow."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+from itg.audit.models import AuditEvent
+from subpoenas.models import LegalDemand
+from tests.factories import make_case, make_demand, verified_login
+
+
+def api_as(user) -> APIClient:
+    client = APIClient()
+    verified_login(client, user)
+    return client
+
+
+@pytest.fixture
+def tx_demand(people):
+    return make_demand("TX", "In re Lone Star Dialers", by=people.tess)
+
+
+def test_demand_page_shows_deadline_requests_documents_and_timeline(client, people, tx_demand):
+    verified_login(client, people.ivy)
+    body = client.get(tx_demand.get_absolute_url()).content.decode()
+    doc = tx_demand.documents.get()
+    assert "In re Lone Star Dialers" in body and tx_demand.tracking_number in body
+    assert tx_demand.due_explanation in body.replace("&#x27;", "'")
+    assert doc.sha256 in body and "All records." in body and "+12145550142" in body
+    assert "Start review" in body  # ITG's action
+    assert AuditEvent.objects.filter(action="demand.viewed", actor_email=people.ivy.email).exists()
+
+
+ROLE_EXPECTATIONS = [
+    ("tess", 200),
+    ("sam", 200),
+    ("ivy", 200),
+    ("ada", 200),
+    ("carl", 404),
+    ("nora", 404),
+    ("aldo", 403),
+]
+
+
+@pytest.mark.parametrize(("who", "expected"), ROLE_EXPECTATIONS)
+def test_demand_page_and_api_access_by_role(client, people, tx_demand, who, expected):
+    user = getattr(people, who)
+    verified_login(client, user)
+    assert client.get(tx_demand.get_absolute_url()).status_code == expected
+    assert client.get(f"/demands/{tx_demand.pk}/receipt/").status_code == expected
+    doc = tx_demand.documents.get()
+    assert client.get(f"/demands/{tx_demand.pk}/documents/{doc.pk}/").status_code == expected
+    assert api_as(user).get(f"/api/demands/{tx_demand.pk}/").status_code == expected
+    assert api_as(user).get(f"/api/demands/{tx_demand.pk}/documents/{doc.pk}/").status_code == expected
+    listed = api_as(user).get("/api/demands/")
+    page = client.get("/demands/")
+    if expected == 200:
+        assert tx_demand.tracking_number in page.content.decode()
+        assert [r["tracking_number"] for r in listed.json()["results"]] == [tx_demand.tracking_number]
+    elif expected == 404:
+        assert tx_demand.tracking_number not in page.content.decode()
+        assert listed.json()["results"] == []
+        assert AuditEvent.objects.filter(action="demand.view_denied", actor_email=user.email).exists()
+        assert AuditEvent.objects.filter(action="document.download_denied", actor_email=user.email).exists()
+    else:
+        assert page.status_code == 403 and listed.status_code == 403
+
+
+def test_a_shared_case_makes_its_demands_visible_to_the_other_office(client, people, tx_demand):
+    from cases.services import case_share
+
+    case_share(by=people.sam, case=tx_demand.case, office=people.carl.office)
+    verified_login(client, people.carl)
+    assert client.get(tx_demand.get_absolute_url()).status_code == 200
+
+
+def test_download_streams_the_bytes_with_safe_headers_and_is_audited(client, people, tx_demand):
+    verified_login(client, people.tess)
+    doc = tx_demand.documents.get()
+    response = client.get(f"/demands/{tx_demand.pk}/documents/{doc.pk}/?inline=1")
+    data = b"".join(response.streaming_content)
+    import hashlib
+
+    assert hashlib.sha256(data).hexdigest() == doc.sha256
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert (
+        response["Content-Disposition"].startswith("inline")
+        and "demand.pdf" in response["Content-Disposition"]
+    )
+    assert AuditEvent.objects.filter(action="document.downloaded", object_id=str(doc.pk)).exists()
+
+
+def test_receipt_pdf_lists_the_files_hashes(client, people, tx_demand):
+    import io
+
+    from pypdf import PdfReader
+
+    verified_login(client, people.tess)
+    response = client.get(f"/demands/{tx_demand.pk}/receipt.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).replace("\n", "")
+    assert tx_demand.tracking_number in text
+    assert tx_demand.documents.get().sha256[:32] in text
+    assert "UTC" in text and ("CST" in text or "CDT" in text)
+
+
+def test_search_by_tracking_number_caption_phone_and_provider_within_what_the_user_sees(
+    client, people, tx_demand
+):
+    ca = make_demand("CA", "In re Golden Dialers", by=people.carl)
+    verified_login(client, people.tess)
+    for q in (tx_demand.tracking_number, "lone star", "(214) 555-0142", "2145550142"):
+        body = client.get("/demands/", {"q": q}).content.decode()
+        assert tx_demand.tracking_number in body, q
+        assert ca.tracking_number not in body
+    body = client.get("/demands/", {"q": ca.tracking_number}).content.decode()
+    assert "0 demands" in body and "Golden" not in body
+    assert api_as(people.tess).get("/api/demands/", {"q": "Golden"}).json()["results"] == []
+
+
+def test_queue_filters_and_counts(client, people):
+    make_demand("TX", "Alpha", status="in_review")
+    make_demand("CA", "Beta")
+    verified_login(client, people.ivy)
+    body = client.get("/demands/", {"state": "CA"}).content.decode()
+    assert "Beta" in body and "Alpha" not in body
+    body = client.get("/demands/", {"status": "in_review"}).content.decode()
+    assert "Alpha" in body and "Beta" not in body
+    api = api_as(people.ivy).get("/api/demands/", {"status": "in_review"}).json()
+    assert [r["caption"] for r in api["results"]] == ["Alpha"]
+
+
+def _demands(n: int, state: str) -> None:
+    case = make_case(state)
+    for _ in range(n):
+        make_demand(state, case=case)
+
+
+def test_queue_query_count_is_constant(client, people, django_assert_max_num_queries):
+    verified_login(client, people.ivy)
+    _demands(30, "TX")
+    # session, user+office, otp device, counts by status (also the paginator's total), open-deadline
+    # counts, page of demands (+case, owner), owners for the filter, unread notifications, session save
+    # (savepoint, update, release)
+    with django_assert_max_num_queries(12) as small:
+        assert client.get("/demands/").status_code == 200
+    _demands(70, "CA")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get("/demands/")
+    assert "100 demands" in response.content.decode()
+
+
+def test_ag_list_query_count_is_constant(client, people, django_assert_max_num_queries):
+    verified_login(client, people.tess)
+    _demands(30, "TX")
+    # as the queue, without the owners list, plus the ids of the visible cases (one query, whatever the rows)
+    with django_assert_max_num_queries(12) as small:
+        client.get("/demands/")
+    _demands(70, "TX")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get("/demands/")
+    assert "100 demands" in response.content.decode()
+
+
+def test_openapi_schema_documents_the_demand_endpoints(people):
+    schema = api_as(people.ivy).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    for path in ("/api/demands/", "/api/demands/{id}/transition/", "/api/demands/{id}/extensions/",
+                 "/api/cases/{id}/messages/", "/api/notifications/", "/api/demands/extract/"):  # fmt: skip
+        assert path in schema["paths"], path
+
+
+def test_every_demand_the_factory_makes_is_counted(people):
+    make_demand("TX")
+    assert LegalDemand.objects.count() == 1
+
+
+def test_case_page_lists_its_demands_and_thread(client, people, tx_demand):
+    from cases.services import case_message_post
+
+    case_message_post(by=people.ivy, case=tx_demand.case, body="Internal: check volume.", internal=True)
+    case_message_post(by=people.tess, case=tx_demand.case, body="Please confirm receipt.")
+    verified_login(client, people.tess)
+    body = client.get(tx_demand.case.get_absolute_url()).content.decode()
+    assert tx_demand.tracking_number in body and "Please confirm receipt." in body
+    assert "check volume" not in body
+    verified_login(client, people.ivy)
+    assert "Internal: check volume." in client.get(tx_demand.case.get_absolute_url()).content.decode()
+
+
+def test_api_detail_carries_the_deadline_history(people, tx_demand):
+    body = api_as(people.tess).get(f"/api/demands/{tx_demand.pk}/").json()
+    assert [e["kind"] for e in body["deadline_events"]] == ["set"]
+    assert body["due_explanation"] == tx_demand.due_explanation and body["allowed_actions"] == ["withdraw"]

@@ -1,0 +1,54 @@
+"""The demo world: deterministic, consistent with the domain, idempotent."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.management import call_command
+from django.db.models import Count
+
+from itg.audit.models import AuditEvent
+from providers.models import Provider
+from tracebacks.models import Campaign, Hop, Traceback
+
+
+def test_seed_demo_builds_a_consistent_world_once(db, settings):
+    settings.DEBUG = True  # seed_demo refuses to run on a production site
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (
+        Provider.objects.count(),
+        Campaign.objects.count(),
+        Traceback.objects.count(),
+        Hop.objects.count(),
+    )
+    assert 280 <= counts[0] <= 320 and counts[1] == 40 and counts[2] == 5000
+    assert 3 * 5000 <= counts[3] <= 8 * 5000
+    assert Provider.objects.filter(is_foreign=True).count() >= 20
+    assert Provider.objects.filter(rmd_number="RMD0015669", business_name="011 Telecom LLC").exists()
+    statuses = dict(Traceback.objects.values_list("status").annotate(n=Count("pk")))
+    assert set(statuses) == {"completed", "foreign", "dead_end", "non_responsive", "open"}
+    assert statuses["completed"] > statuses["foreign"] > statuses["non_responsive"]
+    # Chains agree with their tracebacks.
+    for tb in Traceback.objects.filter(status="completed")[:50]:
+        hops = list(tb.hops.order_by("sequence"))
+        assert len(hops) == tb.hop_count and 3 <= tb.hop_count <= 8
+        assert hops[0].role == "terminating" and hops[-1].role == "originating"
+        assert hops[-1].provider_id == tb.originating_provider_id and hops[-1].answer == "customer"
+        assert all(h.upstream_id == n.provider_id for h, n in zip(hops, hops[1:], strict=False))
+    for tb in Traceback.objects.filter(status="foreign")[:50]:
+        last = tb.hops.order_by("-sequence").first()
+        assert (
+            last.role == "gateway" and last.provider_id == tb.gateway_provider_id and last.upstream.is_foreign
+        )
+    assert Hop.objects.filter(answer="no_response", flagged=True).exists()
+    assert Hop.objects.filter(is_late=True, answered_at__isnull=False).exists()
+    assert Hop.objects.filter(attestation="A", role="originating").count() > 500
+    assert not AuditEvent.objects.filter(action__startswith="hop.").exists()  # history is loaded directly
+    call_command("seed_demo", stdout=io.StringIO())
+    again = (
+        Provider.objects.count(),
+        Campaign.objects.count(),
+        Traceback.objects.count(),
+        Hop.objects.count(),
+    )
+    assert again == counts

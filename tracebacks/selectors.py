@@ -1,0 +1,167 @@
+"""Reads of campaigns, tracebacks and hops. Tracebacks are ITG work: these are called only behind the ITG
+staff gate (pages) or scoped to one provider's own hops (provider API and e-mailed link)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from django.core.exceptions import ValidationError
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from providers.models import Provider
+from providers.selectors import provider_search
+from tracebacks.models import Campaign, Hop, Traceback
+from tracebacks.phones import try_e164
+
+
+@dataclass
+class TracebackFilters:
+    campaign: int | None = None
+    provider: int | None = None
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    number: str = ""
+
+
+def traceback_list(f: TracebackFilters) -> QuerySet[Traceback]:
+    """Tracebacks, newest call first, filtered; each filter reads an index of `Traceback` or `Hop`."""
+    rows = Traceback.objects.select_related("campaign", "originating_provider", "gateway_provider")
+    if f.campaign:
+        rows = rows.filter(campaign_id=f.campaign)
+    if f.status:
+        rows = rows.filter(status=f.status)
+    if f.date_from:
+        rows = rows.filter(call_at__gte=datetime.combine(f.date_from, time.min, tzinfo=UTC))
+    if f.date_to:
+        rows = rows.filter(call_at__lte=datetime.combine(f.date_to, time.max, tzinfo=UTC))
+    if f.number:
+        number = try_e164(f.number) or f.number.strip()
+        rows = rows.filter(Q(calling_number=number) | Q(called_number=number))
+    if f.provider:
+        # EXISTS lets PostgreSQL walk the newest calls and stop at a page's worth (the count is separate).
+        rows = rows.filter(Exists(Hop.objects.filter(traceback=OuterRef("pk"), provider_id=f.provider)))
+    return rows.order_by("-call_at", "-pk")
+
+
+def traceback_count(f: TracebackFilters, rows: QuerySet[Traceback]) -> int:
+    """How many tracebacks match. Filtered by provider alone, that is the provider's hop count (a provider is
+    on a path once, `hop_provider_once_per_path`), read from an index instead of a semi-join over the table."""
+    only_provider = f.provider and not (f.campaign or f.status or f.date_from or f.date_to or f.number)
+    if only_provider:
+        return Hop.objects.filter(provider_id=f.provider).count()
+    return rows.count()
+
+
+def traceback_for(pk: int) -> Traceback:
+    return get_object_or_404(
+        Traceback.objects.select_related(
+            "campaign", "originating_provider", "gateway_provider", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def hops_of(traceback: Traceback) -> list[Hop]:
+    return list(traceback.hops.select_related("provider", "upstream").order_by("sequence"))
+
+
+def hop_for_provider(provider: Provider, pk: int) -> Hop:
+    """One hop asked of this provider, or 404: a provider never reaches another provider's hop."""
+    return get_object_or_404(
+        Hop.objects.select_related("traceback__campaign", "provider"), pk=pk, provider=provider
+    )
+
+
+def hops_asked_of(provider: Provider) -> QuerySet[Hop]:
+    return (
+        Hop.objects.filter(provider=provider)
+        .select_related("traceback__campaign", "provider")
+        .order_by("-asked_at", "-pk")
+    )
+
+
+@dataclass
+class ProviderStats:
+    total: int
+    by_role: dict[str, int]
+    by_answer: dict[str, int]
+    late: int
+    avg_response_hours: float | None
+
+    @property
+    def no_response(self) -> int:
+        return self.by_answer.get(Hop.Answer.NO_RESPONSE, 0)
+
+
+def provider_stats(provider: Provider) -> ProviderStats:
+    """Counts by role and answer, late answers and the mean response time, in one grouped query that reads
+    only the covering index `hop_provider_stats_idx`."""
+    groups = (
+        Hop.objects.filter(provider=provider)
+        .values("role", "answer")
+        # COUNT(*) and columns of the index only, so PostgreSQL never reads the table itself.
+        .annotate(n=Count("*"), late=Count("is_late", filter=Q(is_late=True)), avg=Avg("response_seconds"))
+        .order_by()
+    )
+    by_role: dict[str, int] = {}
+    by_answer: dict[str, int] = {}
+    late = total = 0
+    weighted = answered = 0.0
+    for g in groups:
+        total += g["n"]
+        late += g["late"]
+        by_role[g["role"]] = by_role.get(g["role"], 0) + g["n"]
+        by_answer[g["answer"]] = by_answer.get(g["answer"], 0) + g["n"]
+        if g["avg"] is not None:
+            weighted += g["avg"] * g["n"]
+            answered += g["n"]
+    avg = round(weighted / answered / 3600, 1) if answered else None
+    return ProviderStats(total, by_role, by_answer, late, avg)
+
+
+def hop_counts_for(provider_ids: list[int]) -> dict[int, dict]:
+    """Hop and no-response counts for a page of providers, in one query."""
+    rows = (
+        Hop.objects.filter(provider_id__in=provider_ids)
+        .values("provider_id")
+        .annotate(n=Count("pk"), no_response=Count("pk", filter=Q(answer=Hop.Answer.NO_RESPONSE)))
+        .order_by()
+    )
+    return {r["provider_id"]: r for r in rows}
+
+
+def campaign_list() -> QuerySet[Campaign]:
+    return Campaign.objects.annotate(
+        n=Count("tracebacks"),
+        open=Count("tracebacks", filter=Q(tracebacks__status=Traceback.Status.OPEN)),
+    ).order_by("name")
+
+
+def campaign_status_counts(campaign: Campaign) -> dict[str, int]:
+    rows = campaign.tracebacks.values("status").annotate(n=Count("pk")).order_by()
+    return {r["status"]: r["n"] for r in rows}
+
+
+def resolve_provider(text: str, chosen_id: str = "", *, field: str = "upstream") -> Provider:
+    """The provider named: the suggestion picked, or the one provider the words (name, FRN, RMD number) match."""
+    if chosen_id:
+        try:
+            return Provider.objects.get(pk=int(chosen_id))
+        except (ValueError, Provider.DoesNotExist):
+            raise ValidationError({field: "Choose the provider again from the suggestions."}) from None
+    text = text.strip()
+    if not text:
+        raise ValidationError({field: "Name the provider: business name, FRN or RMD number."})
+    exact = provider_search(text).filter(Q(business_name__iexact=text) | Q(rmd_number__iexact=text))
+    matches = list(exact[:2]) or list(provider_search(text).order_by("business_name")[:6])
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise ValidationError({field: f"No registered provider matches {text!r}. Give its RMD number or FRN; "
+                               "if it is not in the Robocall Mitigation Database, say so in the notes and "
+                               "contact the ITG, who will add it."})  # fmt: skip
+    names = "; ".join(p.label for p in matches[:5])
+    raise ValidationError({field: f"Several providers match {text!r}: {names}. Give the RMD number."})
