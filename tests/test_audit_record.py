@@ -167,3 +167,11 @@ def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw_not_the_one_the_cli
     assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"  # no header: the proxy itself
     settings.AXES_IPWARE_PROXY_COUNT = None
     assert client_ip(request) == "10.0.0.2"  # not behind a proxy: the header is ignored
+
+
+def test_an_object_state_that_is_not_a_jurisdiction_is_refused_on_every_database(db):
+    with pytest.raises(
+        ValueError, match="object_state must be a two-letter jurisdiction code, not 'preparing'"
+    ):
+        record(action=Action.CASE_VIEWED, object_type="cases.case", object_id="1", object_state="preparing")
+    assert not AuditEvent.objects.exists()

@@ -71,6 +71,12 @@ def _object_fields(
         object_id = object_id or str(obj.pk)
         label = label or str(obj)
         object_state = object_state or getattr(obj, "audit_state", "") or ""
+    if object_state and not (len(object_state) == 2 and object_state.isalpha() and object_state.isupper()):
+        # Fail closed, on every database: the AG supervisors' access history is scoped by this column.
+        raise ValueError(
+            f"object_state must be a two-letter jurisdiction code, not {object_state!r}: "
+            f"check `audit_state` on {type(obj).__name__ if obj is not None else object_type}."
+        )
     return {
         "object_type": object_type,
         "object_id": object_id,
@@ -82,7 +88,7 @@ def _object_fields(
 def _clean_ip(raw: str | None) -> str | None:
     """The address in one normal form (Python's), or None: stored as text exactly as it is hashed.
 
-    A forged X-Forwarded-For of "unknown" must neither break the request nor reach the inet column.
+    A forged X-Forwarded-For of "unknown" must neither break the request nor reach the trail.
     """
     try:
         return str(ipaddress.ip_address((raw or "").strip())) if raw else None

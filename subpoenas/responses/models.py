@@ -209,7 +209,8 @@ class Response(models.Model):
 
     @property
     def audit_state(self) -> str:
-        return self.status
+        """The jurisdiction the response belongs to (the audit trail's object_state), not its status."""
+        return self.demand.state
 
     @property
     def in_flight(self) -> bool:
