@@ -21,6 +21,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, bench/ is first on the path, and its modules (bench/queue.py) would shadow the
+# standard library's: import from the project root only.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itg.settings")
 os.environ.setdefault("ITG_VAR_DIR", tempfile.mkdtemp(prefix="itg-bench-"))

@@ -94,6 +94,14 @@ def test_a_deleted_event_is_found_at_its_sequence_number(db):
     assert problem() == (3, "missing")
 
 
+def test_a_deleted_event_hidden_by_renumbering_is_found_at_its_sequence_number(db):
+    make_events(10)
+    tamper("DELETE FROM audit_auditevent WHERE seq = 5")
+    for later in range(6, 11):
+        tamper("UPDATE audit_auditevent SET seq = seq - 1 WHERE seq = %s", [later])
+    assert problem() == (5, "missing")
+
+
 def test_the_first_event_deleted_is_found(db):
     make_events(3)
     tamper("DELETE FROM audit_auditevent WHERE seq = 1")

@@ -319,3 +319,18 @@ def test_the_auditors_home_page_is_a_recorded_read(client, people, trail):
     assert "Case view denied" in body and "/audit/" in body
     look = AuditEvent.objects.filter(action=Action.AUDIT_VIEWED, actor_email=people.aldo.email).get()
     assert look.object_label == "latest events (home)"
+
+
+def test_the_state_history_needs_the_same_queries_for_30_and_100_events(client, people):
+    verified_login(client, people.sam)
+
+    def queries_for(n: int) -> int:
+        for i in range(n):
+            record(action=Action.CASE_VIEWED, actor_email=f"x{i}@itg.example", object_state="TX",
+                   object_type="cases.case", object_id=str(i))  # fmt: skip
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/audit/state/").status_code == 200
+        return len(captured)
+
+    # session, user, OTP device, office, the recorded read (lock and head, insert), one page of events.
+    assert queries_for(30) == queries_for(70)

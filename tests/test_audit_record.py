@@ -143,3 +143,35 @@ def test_the_checkpoint_task_writes_a_signed_checkpoint(db):
     latest_name, doc = latest_checkpoint()
     assert latest_name == name and doc["seq"] == 1 and checkpoint_is_genuine(doc)
     assert AuditEvent.objects.get(seq=2).object_label == name
+
+
+@pytest.mark.parametrize("raw", ["2001:0DB8:0:0:0:0:0:1", "::ffff:192.0.2.1", " 192.0.2.9 "])
+def test_addresses_are_stored_in_the_form_they_were_hashed_in(db, raw):
+    from itg.audit.integrity import chain_verify
+
+    token = context.set_current(context.RequestContext(ip=raw))
+    try:
+        event = record(action=Action.LOGIN_FAILED, actor_email="x@example.org", reason='é "quoted" \n')
+    finally:
+        context.reset(token)
+    assert AuditEvent.objects.get(pk=event.pk).hash_verifies
+    assert chain_verify().report.ok  # the fast reader (host(ip) on PostgreSQL) agrees
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw_not_the_one_the_client_claims(rf, settings):
+    from itg.audit.middleware import client_ip
+
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.5", REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == "203.0.113.5"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"  # no header: the proxy itself
+    settings.AXES_IPWARE_PROXY_COUNT = None
+    assert client_ip(request) == "10.0.0.2"  # not behind a proxy: the header is ignored
+
+
+def test_an_object_state_that_is_not_a_jurisdiction_is_refused_on_every_database(db):
+    with pytest.raises(
+        ValueError, match="object_state must be a two-letter jurisdiction code, not 'preparing'"
+    ):
+        record(action=Action.CASE_VIEWED, object_type="cases.case", object_id="1", object_state="preparing")
+    assert not AuditEvent.objects.exists()

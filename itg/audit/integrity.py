@@ -22,12 +22,11 @@ from itg.audit.verify import Problem, Report, check_chain, check_checkpoint
 
 CHUNK = 2_000
 
-# The columns in ROW_FIELDS order; the time as the canonical UTC text, the JSON as text, the address
-# as PostgreSQL's own normal form (what `record()` hashed, see services._clean_ip).
+# The columns in ROW_FIELDS order; the time as the canonical UTC text, the JSON as text.
 _PG_SELECT = f"""
 SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'), actor_id, actor_email,
        actor_role, actor_office, actor_state, action, object_type, object_id, object_label, object_state,
-       outcome, reason, host(ip), user_agent, request_id, changes::text, prev_hash, hash
+       outcome, reason, ip, user_agent, request_id, changes::text, prev_hash, hash
 FROM {AuditEvent._meta.db_table} WHERE seq >= %s AND seq <= %s ORDER BY seq
 """  # noqa: S608 - a constant table name, no input
 _LAST = 2**63 - 1

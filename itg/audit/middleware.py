@@ -11,10 +11,14 @@ from itg.audit import context
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    if getattr(settings, "AXES_IPWARE_PROXY_COUNT", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
+    """The client's address. Behind N trusted proxies it is the N-th entry from the right of
+    X-Forwarded-For: each proxy appends the address it saw, while the left-most entries are whatever
+    the client chose to send, so they must never reach the audit trail."""
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None)
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -26,10 +26,23 @@ from itg.calendar import JURISDICTIONS
 _CHAIN_LOCK_KEY = 0x17A0D17
 
 
-def _lock_chain_head() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+# Two statements in one round trip (the simple query protocol): PostgreSQL runs them in order and, in
+# READ COMMITTED, takes the head's snapshot only after the lock is granted, so it sees every append
+# committed before ours.
+_LOCK_AND_READ_HEAD = f"""
+SELECT pg_advisory_xact_lock({_CHAIN_LOCK_KEY});
+SELECT seq, hash FROM {AuditEvent._meta.db_table} ORDER BY seq DESC LIMIT 1
+"""  # noqa: S608 - constants only
+
+
+def _lock_and_read_head() -> tuple[int, str] | None:
+    """Serialize appends and read the chain head. SQLite serializes writers by itself."""
+    if connection.vendor != "postgresql":
+        return AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AND_READ_HEAD)
+        cursor.cursor.nextset()
+        return cursor.fetchone()
 
 
 def _actor_fields(by: Any, actor_email: str) -> dict:
@@ -60,8 +73,11 @@ def _object_fields(
         label = label or str(obj)
         object_state = object_state or getattr(obj, "audit_state", "") or ""
     if object_state and object_state not in JURISDICTIONS:
-        # The column holds a jurisdiction code; anything else is a caller's mistake (SQLite would store it).
-        raise ValueError(f"object_state must be a jurisdiction code, not {object_state!r}.")
+        # Fail closed, on every database: the AG supervisors' access history is scoped by this column.
+        raise ValueError(
+            f"object_state must be a two-letter jurisdiction code, not {object_state!r}: "
+            f"check `audit_state` on {type(obj).__name__ if obj is not None else object_type}."
+        )
     return {
         "object_type": object_type,
         "object_id": object_id,
@@ -71,9 +87,9 @@ def _object_fields(
 
 
 def _clean_ip(raw: str | None) -> str | None:
-    """The address in its one normal form (as the database returns it, so as hashed), or None.
+    """The address in one normal form (Python's), or None: stored as text exactly as it is hashed.
 
-    A forged X-Forwarded-For of "unknown" must neither break the request nor reach the inet column.
+    A forged X-Forwarded-For of "unknown" must neither break the request nor reach the trail.
     """
     try:
         return str(ipaddress.ip_address((raw or "").strip())) if raw else None
@@ -118,8 +134,7 @@ def record(
     # savepoint=False: inside the caller's transaction a failed append must fail the whole action (fail
     # closed), so a savepoint would only cost two round trips per audited request.
     with transaction.atomic(savepoint=False):
-        _lock_chain_head()
-        head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        head = _lock_and_read_head()
         seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
         values.update(seq=seq, at=timezone.now(), prev_hash=prev_hash)
         values["hash"] = event_hash(values)

@@ -50,9 +50,27 @@ class Report:
         return self.problem is None
 
 
-def _diagnose(row: Sequence, hash_ok: bool, prev: Sequence | None, prev2_hash: str | None, it) -> Problem:
+def _digest(row: Sequence, changes_as_text: bool) -> str:
+    if not changes_as_text:
+        return row_hash(row)
+    text = row[CHANGES]  # jsonb prints '{"a": 1}'; the hash is over the compact, sorted form
+    return row_hash(row, "{}" if text == "{}" else encode_changes(json.loads(text)))
+
+
+def _renumbered_down(row: Sequence, changes_as_text: bool) -> bool:
+    """The event's hash holds if its number were one higher: the events were shifted over a deletion."""
+    shifted = list(row)
+    shifted[SEQ] = row[SEQ] + 1
+    return _digest(shifted, changes_as_text) == row[HASH]
+
+
+def _diagnose(
+    row: Sequence, hash_ok: bool, prev: Sequence | None, prev2_hash: str | None, it, changes_as_text: bool
+) -> Problem:
     """Name the first bad event. Called once, at the first row whose hash or link fails."""
     seq = row[SEQ]
+    if not hash_ok and _renumbered_down(row, changes_as_text):
+        return Problem(seq, "missing", "the event here was deleted and the later ones renumbered to hide it")
     if not hash_ok and prev is not None:
         following = next(it, None)
         if following is not None and following[PREV_HASH] == prev[HASH]:
@@ -109,13 +127,14 @@ def check_chain(
                 report.problem = Problem(expected, "missing", f"event {missing} is missing from the chain")
                 return report
         linked = seq != expected or row[PREV_HASH] == (prev[HASH] if prev is not None else GENESIS_HASH)
-        if changes_as_text:
-            text = row[CHANGES]  # jsonb prints '{"a": 1}'; the hash is over the compact, sorted form
+        if changes_as_text:  # _digest, inlined: this line runs once per event of the whole trail
+            text = row[CHANGES]
             hash_ok = row_hash(row, "{}" if text == "{}" else encode_changes(json.loads(text))) == row[HASH]
         else:
             hash_ok = row_hash(row) == row[HASH]
         if not (hash_ok and linked):
-            report.problem = _diagnose(row, hash_ok, prev if seq == expected else None, prev2_hash, it)
+            previous = prev if seq == expected else None
+            report.problem = _diagnose(row, hash_ok, previous, prev2_hash, it, changes_as_text)
             return report
         if prev is not None and seq == expected:
             report.links += 1

@@ -1,3 +1,4 @@
+import os
 import sys
 
 from django.core.management.base import BaseCommand
@@ -16,8 +17,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=1,
-            help="PostgreSQL: processes walking ranges of the chain side by side (one per spare core)",
+            default=min(4, os.cpu_count() or 1),
+            help="PostgreSQL: processes walking ranges of the chain side by side (default: cores, at most 4)",
         )
 
     def handle(self, *args, **options):
