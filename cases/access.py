@@ -50,13 +50,17 @@ def case_for(user, pk, *, audit: bool = True) -> Case:
         raise Http404("No such case.") from None
     case = cases_visible_to(user).select_related("owner", "created_by").filter(pk=pk).first()
     if case is None:
+        # The audit row names the case's state (the user still learns nothing): the lead state's
+        # supervisor sees, in their access history, who tried to open their matter.
+        lead_state = Case.objects.filter(pk=pk).values_list("lead_state", flat=True).first()
         record(
             action=Action.CASE_VIEW_DENIED,
             by=user,
             outcome=Outcome.DENIED,
             object_type="cases.case",
             object_id=str(pk),
-            reason="not found or not visible to this user",
+            object_state=lead_state or "",
+            reason="not visible to this user" if lead_state else "no such case",
         )
         raise Http404("No such case.")
     if audit:

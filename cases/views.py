@@ -13,11 +13,11 @@ from django.views import View
 from cases import services
 from cases.access import case_for
 from cases.forms import AssignForm, CaseForm, ShareForm
-from cases.selectors import case_counts_for, case_list_for, message_attachment_for
+from cases.selectors import case_counts_for, case_list_for, case_messages_for, message_attachment_for
 from itg.accounts.models import Office
 from itg.accounts.roles import ITGStaffRequiredMixin, MatterUserRequiredMixin
 from itg.audit.actions import Action
-from itg.audit.models import AuditEvent
+from itg.audit.selectors import latest_events_for
 from itg.audit.services import record
 from itg.uploads import open_stored
 
@@ -26,8 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own home page."""
     user = request.user
     if user.is_auditor:
-        events = AuditEvent.objects.order_by("-seq")[:20]
-        return render(request, "home/auditor.html", {"events": events})
+        return render(request, "home/auditor.html", {"events": latest_events_for(user)})
     recent = case_list_for(user)[:10]
     context = {"recent": recent, "counts": case_counts_for(user)}
     template = "home/itg.html" if user.is_itg_staff else "home/ag.html"
@@ -70,6 +69,9 @@ class CaseDetailView(MatterUserRequiredMixin, View):
         may_share = services.may_share(user, case)
         return {
             "case": case,
+            # The case was fetched through `case_for`: everything that belongs to it is visible too.
+            "demands": list(case.demands.order_by("due_at")),
+            "thread": list(case_messages_for(user, case)),
             "shared_offices": services.case_shared_offices(case)
             if (may_share or user.is_itg_staff)
             else None,

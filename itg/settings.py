@@ -256,9 +256,6 @@ CELERY_BEAT_SCHEDULE |= {
     "demand-recompute-deadlines": {"task": "subpoenas.tasks.recompute_open_deadlines", "schedule": 86400.0},
     "demand-purge-intake-drafts": {"task": "subpoenas.tasks.purge_intake_drafts", "schedule": 86400.0},
 }
-# Tracebacks (issue 5): the 24-hour clock of 47 CFR 64.1200(n)(1) is enforced by a sweep of overdue hops.
-CELERY_BEAT_SCHEDULE["mark-overdue-hops"] = {"task": "tracebacks.tasks.mark_overdue_hops", "schedule": 300.0}
-HOP_LINK_MAX_AGE_HOURS = env_int("HOP_LINK_MAX_AGE_HOURS", 7 * 24, minimum=1)
 
 # --- Audit trail -----------------------------------------------------------------------------------------
 # The Ed25519 key that signs the chain's checkpoints (a PEM or its 32 raw bytes in base64; make one with
@@ -278,11 +275,16 @@ if PRODUCTION:
         raise ImproperlyConfigured(
             f"AUDIT_SIGNING_KEY is not a usable Ed25519 private key: {error}."
         ) from None
+# After a key rotation: the public halves (base64) of earlier keys, so their checkpoints still verify.
+AUDIT_PREVIOUS_PUBLIC_KEYS = env_list("AUDIT_PREVIOUS_PUBLIC_KEYS", [])
 AUDIT_CHECKPOINT_MINUTES = env_int("AUDIT_CHECKPOINT_MINUTES", 5, minimum=1)
 CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "task": "itg.audit.tasks.write_checkpoint",
     "schedule": AUDIT_CHECKPOINT_MINUTES * 60.0,
 }
+# Tracebacks (issue 5): the 24-hour clock of 47 CFR 64.1200(n)(1) is enforced by a sweep of overdue hops.
+CELERY_BEAT_SCHEDULE["mark-overdue-hops"] = {"task": "tracebacks.tasks.mark_overdue_hops", "schedule": 300.0}
+HOP_LINK_MAX_AGE_HOURS = env_int("HOP_LINK_MAX_AGE_HOURS", 7 * 24, minimum=1)
 
 # --- Caches ----------------------------------------------------------------------------------------------
 if REDIS_CACHE_URL := env_str("REDIS_CACHE_URL"):

@@ -13,7 +13,7 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -128,49 +128,53 @@ def _last_updated(value: str, errors: list[str]) -> date | None:
         return None
 
 
+# model field <- (export column, longest value kept)
+_PROVIDER_TEXT = {
+    "business_name": ("business_name", 300), "business_address": ("business_address", 500),
+    "country": ("country", 100), "other_frns": ("other_frns", 500), "other_names": ("other_dba_names", 1000),
+    "previous_names": ("previous_dba_names", 1000), "filing_url": ("filing_url", 500),
+}  # fmt: skip
+_PROVIDER_FLAGS = {
+    "is_foreign": "foreign_voice_provider", "is_voice_service": "voice_service_provider_choice",
+    "is_gateway": "gateway_provider_choice", "is_intermediate": "intermediate_provider_choice",
+}  # fmt: skip
+_CONTACT_TEXT = {
+    "name": ("robocall_mitigation_contact_name", 200), "title": ("contact_title", 200),
+    "department": ("contact_department", 200), "address": ("contact_business_address", 500),
+    "country": ("contact_country", 100), "phone": ("contact_telephone_number", 50),
+    "extension": ("contact_phone_extension", 20),
+}  # fmt: skip
+
+
+def _provider_values(g: dict, errors: list[str]) -> dict:
+    values = {field: g.get(column, "")[:size] for field, (column, size) in _PROVIDER_TEXT.items()}
+    values.update({field: _yes_no(g, column, errors) for field, column in _PROVIDER_FLAGS.items()})
+    implementation = _IMPLEMENTATION.get(g.get("implementation", "").lower())
+    if implementation is None:
+        errors.append(f"implementation must be Yes, Partial or No, not {g.get('implementation')!r}")
+    values["stir_shaken"] = implementation or ""
+    values["frn"] = _frn(g.get("frn", ""), errors)
+    values["rmd_last_updated"] = _last_updated(g.get("last_updated", ""), errors)
+    if not values["business_name"]:
+        errors.append("business_name is empty")
+    if values["filing_url"] and not values["filing_url"].startswith("https://"):
+        errors.append("filing_url must be an https:// address")
+    return values
+
+
 def clean_row(line: int, row: dict) -> CleanRow | Rejection:
-    """One RMD row as model values, or the reasons it is refused."""
+    """One RMD row as model values, or every reason it is refused (so the file is fixed in one pass)."""
     g = {k: (v or "").strip() for k, v in row.items() if k}
     errors: list[str] = []
     number = g.get("number", "").upper()
     if not _RMD_NUMBER.match(number):
         errors.append(f"number must look like RMD0012345, not {g.get('number')!r}")
-    if not g.get("business_name"):
-        errors.append("business_name is empty")
-    implementation = _IMPLEMENTATION.get(g.get("implementation", "").lower())
-    if implementation is None:
-        errors.append(f"implementation must be Yes, Partial or No, not {g.get('implementation')!r}")
-    provider = {
-        "frn": _frn(g.get("frn", ""), errors),
-        "business_name": g.get("business_name", "")[:300],
-        "business_address": g.get("business_address", "")[:500],
-        "country": g.get("country", "")[:100],
-        "is_foreign": _yes_no(g, "foreign_voice_provider", errors),
-        "other_frns": g.get("other_frns", "")[:500],
-        "other_names": g.get("other_dba_names", "")[:1000],
-        "previous_names": g.get("previous_dba_names", "")[:1000],
-        "stir_shaken": implementation or "",
-        "is_voice_service": _yes_no(g, "voice_service_provider_choice", errors),
-        "is_gateway": _yes_no(g, "gateway_provider_choice", errors),
-        "is_intermediate": _yes_no(g, "intermediate_provider_choice", errors),
-        "rmd_last_updated": _last_updated(g.get("last_updated", ""), errors),
-        "filing_url": g.get("filing_url", "")[:500],
-    }
-    if provider["filing_url"] and not provider["filing_url"].startswith("https://"):
-        errors.append("filing_url must be an https:// address")
+    provider = _provider_values(g, errors)
     if errors:
         return Rejection(
             line, number if _RMD_NUMBER.match(number) else g.get("number", ""), "; ".join(errors)
         )
-    contact = {
-        "name": g.get("robocall_mitigation_contact_name", "")[:200],
-        "title": g.get("contact_title", "")[:200],
-        "department": g.get("contact_department", "")[:200],
-        "address": g.get("contact_business_address", "")[:500],
-        "country": g.get("contact_country", "")[:100],
-        "phone": g.get("contact_telephone_number", "")[:50],
-        "extension": g.get("contact_phone_extension", "")[:20],
-    }
+    contact = {field: g.get(column, "")[:size] for field, (column, size) in _CONTACT_TEXT.items()}
     return CleanRow(line, number, provider, contact)
 
 
@@ -189,48 +193,65 @@ def _differs(obj, values: dict, fields: Iterable[str]) -> bool:
     return any(getattr(obj, f) != values[f] for f in fields)
 
 
-@transaction.atomic
-def _write_chunk(rows: list[CleanRow], report: ImportReport) -> None:
-    now = timezone.now()
-    existing = Provider.objects.in_bulk([r.rmd_number for r in rows], field_name="rmd_number")
-    contacts = {
-        c.provider_id: c
-        for c in ProviderContact.objects.filter(
-            provider__in=[p.pk for p in existing.values()], source=ProviderContact.Source.RMD
-        )
-    }
-    new, changed, new_contacts, changed_contacts = [], [], [], []
-    for row in rows:
-        provider = existing.get(row.rmd_number)
-        if provider is None:
-            new.append(
-                (Provider(rmd_number=row.rmd_number, created_at=now, updated_at=now, **row.provider), row)
-            )
-            continue
-        contact = contacts.get(provider.pk)
+@dataclass
+class _Plan:
+    """What one chunk writes: new providers (with their contact), changed providers, contacts to add or fix."""
+
+    now: datetime
+    new: list[tuple[Provider, CleanRow]] = field(default_factory=list)
+    changed: list[Provider] = field(default_factory=list)
+    new_contacts: list[ProviderContact] = field(default_factory=list)
+    changed_contacts: list[ProviderContact] = field(default_factory=list)
+
+    def compare(self, row: CleanRow, provider: Provider, contact: ProviderContact | None) -> bool:
+        """Queue the differences between a row and what is stored; True if anything differs."""
         provider_changed = _differs(provider, row.provider, PROVIDER_FIELDS)
-        contact_changed = contact is None or _differs(contact, row.contact, CONTACT_FIELDS)
         if provider_changed:
             for name, value in row.provider.items():
                 setattr(provider, name, value)
-            provider.updated_at = now
-            changed.append(provider)
+            provider.updated_at = self.now
+            self.changed.append(provider)
         if contact is None:
-            new_contacts.append(ProviderContact(provider=provider, source="rmd", **row.contact))
-        elif contact_changed:
+            self.new_contacts.append(ProviderContact(provider=provider, source="rmd", **row.contact))
+            return True
+        if _differs(contact, row.contact, CONTACT_FIELDS):
             for name, value in row.contact.items():
                 setattr(contact, name, value)
-            changed_contacts.append(contact)
-        if provider_changed or contact_changed:
+            self.changed_contacts.append(contact)
+            return True
+        return provider_changed
+
+
+@transaction.atomic
+def _write_chunk(rows: list[CleanRow], report: ImportReport) -> None:
+    """One lookup of the chunk's providers and their RMD contacts, then bulk writes."""
+    plan = _Plan(now=timezone.now())
+    existing = Provider.objects.in_bulk([r.rmd_number for r in rows], field_name="rmd_number")
+    contacts = {
+        c.provider_id: c
+        for c in ProviderContact.objects.filter(provider__in=[p.pk for p in existing.values()], source="rmd")
+    }
+    for row in rows:
+        provider = existing.get(row.rmd_number)
+        if provider is None:
+            plan.new.append(
+                (
+                    Provider(
+                        rmd_number=row.rmd_number, created_at=plan.now, updated_at=plan.now, **row.provider
+                    ),
+                    row,
+                )
+            )
+        elif plan.compare(row, provider, contacts.get(provider.pk)):
             report.updated += 1
         else:
             report.unchanged += 1
-    Provider.objects.bulk_create([p for p, _ in new])
-    new_contacts += [ProviderContact(provider=p, source="rmd", **row.contact) for p, row in new]
-    report.created += len(new)
-    Provider.objects.bulk_update(changed, [*PROVIDER_FIELDS, "updated_at"])
-    ProviderContact.objects.bulk_create(new_contacts)
-    ProviderContact.objects.bulk_update(changed_contacts, CONTACT_FIELDS)
+    Provider.objects.bulk_create([p for p, _ in plan.new])
+    plan.new_contacts += [ProviderContact(provider=p, source="rmd", **row.contact) for p, row in plan.new]
+    report.created += len(plan.new)
+    Provider.objects.bulk_update(plan.changed, [*PROVIDER_FIELDS, "updated_at"])
+    ProviderContact.objects.bulk_create(plan.new_contacts)
+    ProviderContact.objects.bulk_update(plan.changed_contacts, CONTACT_FIELDS)
 
 
 def import_rmd(

@@ -49,6 +49,26 @@ class DocumentOut(serializers.ModelSerializer):
         ]
 
 
+class DeadlineEventOut(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text=", ".join(DeadlineEvent.Kind.values))
+    by = serializers.EmailField(source="by.email", default=None, read_only=True)
+
+    class Meta:
+        model = DeadlineEvent
+        fields = [
+            "id",
+            "kind",
+            "at",
+            "by",
+            "requested_date",
+            "answered",
+            "due_date_before",
+            "due_date_after",
+            "note",
+            "letter",
+        ]
+
+
 class RequestOut(serializers.ModelSerializer):
     class Meta:
         model = DemandRequest
@@ -68,13 +88,14 @@ class DemandRowOut(serializers.ModelSerializer):
 class DemandOut(DemandRowOut):
     documents = DocumentOut(many=True, read_only=True)
     requests = RequestOut(many=True, read_only=True)
+    deadline_events = DeadlineEventOut(many=True, read_only=True, help_text="The deadline's history.")
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(DemandRowOut.Meta):
         fields = DemandRowOut.Meta.fields + [
             "issuing_authority", "statute", "date_issued", "date_served", "return_date", "response_days",
             "response_day_kind", "confidentiality", "contact_name", "contact_email", "contact_phone",
-            "due_explanation", "documents", "requests", "allowed_actions",
+            "due_explanation", "documents", "requests", "deadline_events", "allowed_actions",
         ]  # fmt: skip
 
     def get_allowed_actions(self, demand) -> list[str]:

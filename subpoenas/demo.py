@@ -33,7 +33,7 @@ DEMO_DEMANDS = (
 def _pdf(caption: str, requests) -> bytes:
     from html import escape
 
-    from subpoenas.receipts import render_pdf
+    from itg.pdf import render_pdf
 
     items = "".join(f"<p>REQUEST NO. {i}: {escape(text)}</p>" for i, (text, _, _) in enumerate(requests, 1))
     return render_pdf(

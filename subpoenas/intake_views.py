@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,9 +18,14 @@ from subpoenas import intake, selectors
 from subpoenas.forms import NEW_CASE, DemandForm, RequestFormSet, UploadForm, requests_from
 
 
+def _upload_page(request: HttpRequest, form: UploadForm, status: int = 200) -> HttpResponse:
+    context = {"form": form, "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}
+    return render(request, "subpoenas/intake_upload.html", context, status=status)
+
+
 class IntakeUploadView(AGStaffRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(request, "subpoenas/intake_upload.html", {"form": UploadForm()})
+        return _upload_page(request, UploadForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
@@ -32,7 +38,7 @@ class IntakeUploadView(AGStaffRequiredMixin, View):
             form.is_valid()
             for name, errors in error.message_dict.items():
                 form.add_error("document" if name == "document" else None, errors)
-            return render(request, "subpoenas/intake_upload.html", {"form": form}, status=400)
+            return _upload_page(request, form, status=400)
         return redirect("subpoenas:review", draft.pk)
 
 

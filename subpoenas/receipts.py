@@ -13,15 +13,9 @@ from django.template.loader import render_to_string
 
 from itg.accounts.models import Role, User
 from itg.notifications.services import notify
+from itg.pdf import render_pdf
 from subpoenas.models import LegalDemand
 from subpoenas.selectors import local_received
-
-
-def render_pdf(html: str, base_url: str | None = None) -> bytes:
-    """HTML to PDF. Switch to `itg.pdf.render_pdf` (shipped fonts) once it is on main: same signature."""
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=base_url).write_pdf()
 
 
 def receipt_context(demand: LegalDemand) -> dict:

@@ -133,6 +133,11 @@ def extension_answer(
         )
     if letter is None:
         raise ValidationError({"letter": "Attach the letter granting the extension (PDF)."})
+    return _extension_grant(demand, request, by, new_date, letter, note)
+
+
+def _extension_grant(demand, request, by, new_date: date, letter, note: str) -> DeadlineEvent:
+    """Store the letter, then the grant and the recomputed due date; the letter is deleted if that fails."""
     checked = check_upload(letter, allowed=PDF_ONLY, field_name="letter")
     with stored_files() as files, transaction.atomic():
         doc = DemandDocument.objects.create(

@@ -112,7 +112,7 @@ class DemandTransitionView(MatterUserRequiredMixin, View):
             messages.error(request, _message(error))
             demand.refresh_from_db()
             return render(request, "subpoenas/detail.html", detail_context(request, demand, transition_form=form),
-                          status=409 if isinstance(error, services.StaleState) else 400)  # fmt: skip
+                          status=_status(error))  # fmt: skip
         messages.success(request, f"{demand.tracking_number} is now {demand.get_status_display().lower()}.")
         return redirect(demand)
 
@@ -189,3 +189,9 @@ class ReceiptPdfView(MatterUserRequiredMixin, View):
 
 def _message(error: Exception) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+
+
+def _status(error: Exception) -> int:
+    if isinstance(error, services.StaleState):
+        return 409
+    return 403 if isinstance(error, PermissionDenied) else 400

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -131,6 +132,9 @@ def test_a_truncated_tail_is_found_against_the_last_checkpoint(db):
     # ...and the next scheduled checkpoint refuses to sign over the damage.
     with pytest.raises(ChainBroken, match="covers 8"):
         checkpoint_write()
+    refusal = AuditEvent.objects.order_by("-seq").first()
+    assert (refusal.action, refusal.outcome) == (Action.AUDIT_CHECKPOINT, "failed")
+    assert "covers 8" in refusal.reason
 
 
 def test_a_rewritten_chain_is_found_against_the_checkpoint(db):
@@ -141,11 +145,17 @@ def test_a_rewritten_chain_is_found_against_the_checkpoint(db):
     assert problem() == (6, "rewritten")  # ...but not what the checkpoint signed
 
 
-def test_a_forged_checkpoint_is_refused(db, settings):
+def test_a_forged_checkpoint_is_refused_and_a_rotated_key_still_verifies(db, settings):
+    from itg.audit.checkpoints import signing_key
+    from itg.audit.signing import public_key_text
+
     make_events(3)
     checkpoint_write()
+    old_public = public_key_text(signing_key().public_key())
     settings.AUDIT_SIGNING_KEY = "e02GXyOSWG9+vyvX9E5oaJ9QjWSyaEkKTSMjMgb5i+o="  # another key now verifies
     assert problem() == (3, "checkpoint")
+    settings.AUDIT_PREVIOUS_PUBLIC_KEYS = [old_public]  # ...unless the old key was rotated out properly
+    assert problem() is None
 
 
 @pytest.mark.postgres
@@ -212,3 +222,91 @@ _text = st.text(max_size=12)
 def test_the_fast_canonical_form_is_byte_for_byte_the_reference(values):
     row = tuple(values[name] for name in HASHED_FIELDS)
     assert canonical_row(row) == canonical(values)
+
+
+@pytest.mark.postgres
+def test_postgresql_has_the_trigger_and_the_label_search_index(postgres):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'audit_auditevent'")
+        indexes = {name for (name,) in cursor.fetchall()}
+        cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_auditevent'::regclass")
+        triggers = {name for (name,) in cursor.fetchall()}
+    assert {"audit_label_trgm_idx", "audit_action_idx", "audit_object_state_idx"} <= indexes
+    assert "audit_event_append_only" in triggers
+
+
+def test_the_checkpoint_command_signs_the_head_and_prints_the_public_key(db):
+    make_events(4)
+    out = io.StringIO()
+    call_command("audit_checkpoint", stdout=out)
+    assert out.getvalue().startswith("Checkpoint at event 4 (")
+    out = io.StringIO()
+    call_command("audit_checkpoint", "--public-key", stdout=out)
+    assert "key id" in out.getvalue() and len(out.getvalue().split()[0]) == 44
+    out = io.StringIO()
+    call_command("audit_verify", stdout=out)
+    assert out.getvalue().startswith("OK 5 events (checkpoint at event 4")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("tampering", "found"),
+    [
+        ("", None),
+        ("UPDATE audit_auditevent SET reason = 'x' WHERE seq = 30", (30, "edited")),
+        ("DELETE FROM audit_auditevent WHERE seq = 20", (20, "missing")),  # the last of the first range
+        ("DELETE FROM audit_auditevent WHERE seq = 21", (21, "missing")),  # the first of the second
+        ("DELETE FROM audit_auditevent WHERE seq >= 39", (39, "truncated")),
+    ],
+)
+def test_parallel_workers_find_what_one_walk_finds(tampering, found):
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel walks are a PostgreSQL feature")
+    make_events(40)
+    checkpoint_write()  # signs 40, records 41
+    if tampering:
+        with transaction.atomic():
+            tamper(tampering)
+    serial, parallel = chain_verify(), chain_verify(workers=2)
+    for result in (serial, parallel):
+        problem = result.report.problem
+        assert ((problem.seq, problem.kind) if problem else None) == found
+    if not found:
+        assert (
+            (parallel.report.count, parallel.report.links)
+            == (41, 40)
+            == (serial.report.count, serial.report.links)
+        )
+
+
+def test_checkpoints_live_in_s3_in_production(s3_endpoint, settings, db):
+    import boto3
+
+    bucket = f"itg-audit-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1", aws_access_key_id="test",
+                 aws_secret_access_key="test").create_bucket(Bucket=bucket)  # fmt: skip
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": s3_endpoint,
+                "access_key": "test",
+                "secret_key": "test",
+                "region_name": "us-east-1",
+                "signature_version": "s3v4",
+                "addressing_style": "path",
+                "file_overwrite": False,
+            },  # fmt: skip
+        },
+    }
+    make_events(3)
+    first, _ = checkpoint_write()
+    make_events(2)
+    second, doc = checkpoint_write()
+    assert first != second and latest_checkpoint() == (second, doc) and doc["seq"] == 6
+    assert problem() is None
+    tamper("DELETE FROM audit_auditevent WHERE seq >= 6")
+    assert problem() == (6, "truncated")

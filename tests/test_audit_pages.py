@@ -266,3 +266,56 @@ def test_the_admin_shows_the_trail_read_only_and_only_to_itg_admins(client, peop
     for who in ("aldo", "ivy", "sam"):
         verified_login(client, getattr(people, who))
         assert client.get("/admin/audit/auditevent/").status_code == 302  # to the portal's login
+
+
+def test_an_unfiltered_export_verifies_against_a_signed_checkpoint_offline(client, people, trail, tmp_path):
+    from itg.audit.checkpoints import checkpoint_write, signing_key
+    from itg.audit.signing import public_key_text
+
+    _name, checkpoint = checkpoint_write()
+    verified_login(client, people.aldo)
+    exported = tmp_path / "all.jsonl"
+    exported.write_text(_export(client))
+    (tmp_path / "cp.json").write_text(json.dumps(checkpoint))
+    key = public_key_text(signing_key().public_key())
+
+    def run(*extra: str) -> subprocess.CompletedProcess:
+        environ = {"PATH": os.environ["PATH"], "PYTHONPATH": str(ROOT)}
+        command = [sys.executable, "-m", "itg.audit.verify", str(exported), *extra]
+        return subprocess.run(command, env=environ, capture_output=True, text=True)
+
+    result = run("--checkpoint", str(tmp_path / "cp.json"), "--public-key", key)
+    assert result.returncode == 0 and result.stdout.startswith("OK"), result.stdout + result.stderr
+    # The export cut short before the checkpoint's event: truncated, at the first missing seq.
+    lines = exported.read_text().splitlines()[: checkpoint["seq"] - 2]
+    exported.write_text("\n".join(lines) + "\n")
+    result = run("--checkpoint", str(tmp_path / "cp.json"), "--public-key", key)
+    assert result.returncode == 1
+    assert result.stdout.startswith(f"FAIL at seq {checkpoint['seq'] - 1}: truncated")
+    # Another key: the checkpoint is not the portal's.
+    result = run("--checkpoint", str(tmp_path / "cp.json"), "--public-key", "A" * 43 + "=")
+    assert result.returncode == 1 and "signature is not valid" in result.stdout
+    # A checkpoint without its key is refused: a checkpoint is only as good as the key it is checked with.
+    result = run("--checkpoint", str(tmp_path / "cp.json"))
+    assert result.returncode == 2 and "go together" in result.stderr
+
+
+def test_a_refused_look_at_a_states_case_shows_in_that_states_history(client, people):
+    tx = make_case("TX", "Texas warranty calls")
+    verified_login(client, people.carl)
+    assert client.get(tx.get_absolute_url()).status_code == 404
+    assert client.get("/cases/987654/").status_code == 404
+    denied = AuditEvent.objects.filter(action=Action.CASE_VIEW_DENIED).order_by("seq")
+    assert [(e.object_id, e.object_state, e.reason) for e in denied] == [
+        (str(tx.pk), "TX", "not visible to this user"),
+        ("987654", "", "no such case"),
+    ]
+    page = get(client, people.sam, "/audit/state/").context["page"]
+    assert (people.carl.email, "case.view_denied") in [(e.actor_email, e.action) for e in page.events]
+
+
+def test_the_auditors_home_page_is_a_recorded_read(client, people, trail):
+    body = get(client, people.aldo, "/").content.decode()
+    assert "Case view denied" in body and "/audit/" in body
+    look = AuditEvent.objects.filter(action=Action.AUDIT_VIEWED, actor_email=people.aldo.email).get()
+    assert look.object_label == "latest events (home)"

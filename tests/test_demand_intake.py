@@ -217,3 +217,86 @@ def test_page_review_with_missing_fields_keeps_the_draft_and_writes_no_demand(cl
     response = client.post(f"/demands/new/{draft.pk}/", {"req-TOTAL_FORMS": "1", "req-INITIAL_FORMS": "0"})
     assert response.status_code == 400 and "This field is required" in response.content.decode()
     assert LegalDemand.objects.count() == 0
+
+
+def test_same_state_caption_and_dates_is_a_likely_duplicate_even_with_another_file(people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import pdf_bytes
+
+    client = api_as(people.tess)
+    assert client.post("/api/demands/", form(), format="multipart").status_code == 201
+    other_file = SimpleUploadedFile("rescan.pdf", pdf_bytes("A rescan of the same subpoena"))
+    again = client.post("/api/demands/", form(document=other_file), format="multipart")
+    assert (
+        again.status_code == 400
+        and LegalDemand.objects.get().tracking_number in again.json()["confirm_duplicate"][0]
+    )
+
+
+def test_a_retry_while_the_first_request_is_still_running_is_told_to_wait(people):
+    from subpoenas.models import IdempotencyKey
+
+    client = api_as(people.tess)
+    first = client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="slow")
+    IdempotencyKey.objects.filter(key="slow").update(status_code=0)  # as if it had not finished yet
+    again = client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="slow")
+    assert (
+        first.status_code == 201
+        and again.status_code == 409
+        and "still being processed" in again.json()["detail"]
+    )
+
+
+def test_a_refused_request_frees_its_idempotency_key(people):
+    client = api_as(people.tess)
+    bad = client.post("/api/demands/", form(caption=None), format="multipart", HTTP_IDEMPOTENCY_KEY="k-2")
+    assert bad.status_code == 400
+    good = client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="k-2")
+    assert good.status_code == 201
+
+
+def test_extract_endpoint_returns_the_prefill_and_stores_nothing(people, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = api_as(people.tess).post(
+        "/api/demands/extract/", {"document": SimpleUploadedFile("s.pdf", cached_pdf())}, format="multipart"
+    )
+    body = response.json()
+    assert [r["number"] for r in body["requests"]] == [1, 2]
+    assert body["phone_numbers"] == ["+12145550142", "+14695550199"]
+    assert body["return_date"] == "2026-04-01" and body["date_issued"] == "2026-03-02"
+    assert stored_files(settings) == []
+
+
+def test_search_finds_a_provider_named_in_a_request(client, people):
+    api_as(people.tess).post("/api/demands/", form(), format="multipart")
+    verified_login(client, people.ivy)
+    assert "In re Acme Voice LLC" in client.get("/demands/", {"q": "acme voice"}).content.decode()
+
+
+def test_abandoned_uploads_are_purged_with_their_files(
+    client, people, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from subpoenas.intake import intake_drafts_purge
+
+    verified_login(client, people.tess)
+    client.post("/demands/new/", {"document": _upload("subpoena.pdf", cached_pdf())})
+    assert len(stored_files(settings)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert intake_drafts_purge(older_than=timezone.now() - timedelta(days=2)) == 0
+        assert intake_drafts_purge(older_than=timezone.now() + timedelta(seconds=1)) >= 1
+    assert not IntakeDraft.objects.exists() and stored_files(settings) == []
+
+
+def test_page_review_shows_a_likely_duplicate_before_submitting(client, people):
+    first = make_demand("TX", "In re Repeat Dialers", by=people.tess)
+    verified_login(client, people.sam)
+    response = client.post("/demands/new/", {"document": _upload("again.pdf", cached_pdf())})
+    review = client.get(response["Location"]).content.decode()
+    assert "Possible duplicate" in review and first.tracking_number in review
+    assert "100 MB each" in client.get("/demands/new/").content.decode()

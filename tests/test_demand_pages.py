@@ -172,3 +172,22 @@ def test_openapi_schema_documents_the_demand_endpoints(people):
 def test_every_demand_the_factory_makes_is_counted(people):
     make_demand("TX")
     assert LegalDemand.objects.count() == 1
+
+
+def test_case_page_lists_its_demands_and_thread(client, people, tx_demand):
+    from cases.services import case_message_post
+
+    case_message_post(by=people.ivy, case=tx_demand.case, body="Internal: check volume.", internal=True)
+    case_message_post(by=people.tess, case=tx_demand.case, body="Please confirm receipt.")
+    verified_login(client, people.tess)
+    body = client.get(tx_demand.case.get_absolute_url()).content.decode()
+    assert tx_demand.tracking_number in body and "Please confirm receipt." in body
+    assert "check volume" not in body
+    verified_login(client, people.ivy)
+    assert "Internal: check volume." in client.get(tx_demand.case.get_absolute_url()).content.decode()
+
+
+def test_api_detail_carries_the_deadline_history(people, tx_demand):
+    body = api_as(people.tess).get(f"/api/demands/{tx_demand.pk}/").json()
+    assert [e["kind"] for e in body["deadline_events"]] == ["set"]
+    assert body["due_explanation"] == tx_demand.due_explanation and body["allowed_actions"] == ["withdraw"]

@@ -251,3 +251,31 @@ def test_recompute_command_reports_what_moved(people, demand):
     out = StringIO()
     call_command("recompute_deadlines", stdout=out)
     assert "0 open demand(s)" in out.getvalue()
+
+
+def test_extension_by_page_the_itg_asks_and_the_office_grants_with_its_letter(client, people, demand):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.factories import cached_pdf
+
+    verified_login(client, people.ivy)
+    early = client.post(f"/demands/{demand.pk}/extension/", {"ext-requested_date": "2026-04-01"})
+    assert early.status_code == 400 and "after the current due date" in early.content.decode()
+    assert (
+        client.post(f"/demands/{demand.pk}/extension/", {"ext-requested_date": "2026-05-01"}).status_code
+        == 302
+    )
+    asked = demand.deadline_events.get(kind="extension_asked")
+    verified_login(client, people.tess)
+    page = client.get(demand.get_absolute_url()).content.decode()
+    assert "extension to <strong>1 May 2026</strong>" in page
+    no_letter = client.post(f"/demands/{demand.pk}/extension/{asked.pk}/", {"answer-grant": "1"})
+    assert no_letter.status_code == 400 and "Attach the letter" in no_letter.content.decode()
+    letter = SimpleUploadedFile("grant.pdf", cached_pdf())
+    done = client.post(
+        f"/demands/{demand.pk}/extension/{asked.pk}/", {"answer-grant": "1", "answer-letter": letter}
+    )
+    assert done.status_code == 302
+    demand.refresh_from_db()
+    assert demand.due_date.isoformat() == "2026-05-01"
+    assert "grant.pdf" in client.get(demand.get_absolute_url()).content.decode()

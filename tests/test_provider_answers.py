@@ -216,3 +216,37 @@ def test_link_suggestions_need_a_valid_link(client, emailed):
     ok = client.get(emailed["url"] + "providers.json", {"q": "up car"}).json()
     assert [r["name"] for r in ok["results"]] == ["Up Carrier"]
     assert client.get("/respond/bogus/providers.json", {"q": "up"}).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["tess", "sam", "carl", "nora", "ivy", "ada", "aldo"])
+def test_portal_users_cannot_use_the_provider_api(people, world, who):
+    from tests.factories import verified_login
+
+    client = APIClient()
+    verified_login(client, getattr(people, who))
+    for url in (
+        "/api/provider/hops/",
+        f"/api/provider/hops/{world['acme_hop'].pk}/",
+        "/api/provider/providers/?q=a",
+    ):
+        assert client.get(url).status_code in (401, 403), url
+    answer = client.post(
+        f"/api/provider/hops/{world['acme_hop'].pk}/answer/", {"answer": "no_record"}, format="json"
+    )
+    assert answer.status_code in (401, 403)
+    world["acme_hop"].refresh_from_db()
+    assert world["acme_hop"].answer == "pending"
+
+
+def test_a_link_answer_may_carry_evidence_of_an_accepted_kind(client, emailed):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    exe = SimpleUploadedFile("cdr.exe", b"MZ")
+    refused = client.post(emailed["url"], {"answer": "no_record", "attachment": exe})
+    assert refused.status_code == 400 and "Upload a .pdf" in refused.content.decode()
+    cdr = SimpleUploadedFile("cdr.csv", b"call_time,ani,dnis\n2026-03-02 10:15,2025550143,3125550199\n")
+    assert client.post(emailed["url"], {"answer": "no_record", "attachment": cdr}).status_code == 200
+    hop = emailed["traceback"].hops.get()
+    assert hop.attachment.name.startswith("tracebacks/hops/") and hop.attachment.read().startswith(
+        b"call_time"
+    )

@@ -201,3 +201,15 @@ def test_a_provider_without_an_email_is_flagged_not_silently_skipped(
     assert mail.outbox == []
     event = AuditEvent.objects.get(action="hop.notified")
     assert event.outcome == "failed" and "no traceback contact" in event.reason
+
+
+def test_the_request_states_the_due_time_in_the_providers_own_zone(
+    people, django_capture_on_commit_callbacks
+):
+    chicago = make_provider("Prairie Telephone", tz="America/Chicago")
+    with (
+        freeze_time("2026-11-27 20:00:00"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):  # Fri 14:00 CST
+        start_traceback(people.ivy, chicago)
+    assert "Answer by:      Monday 30 November 2026, 14:00 CST (2026-11-30 20:00 UTC)" in mail.outbox[0].body

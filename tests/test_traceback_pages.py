@@ -100,6 +100,10 @@ def test_the_list_filters_by_number_campaign_status_provider_and_date(client, pe
     assert ids("number=%2B14155550100") == [other.pk]
     assert ids(f"campaign={other.campaign_id}") == [other.pk]
     assert ids(f"provider={chain.hops.last().provider_id}") == [chain.pk]
+    assert ids(f"provider={chain.hops.last().provider.rmd_number}") == [chain.pk]
+    assert ids("provider=Transit Carrier Inc") == [chain.pk]
+    unknown = client.get("/tracebacks/?provider=Nobody Such").content.decode()
+    assert "No registered provider matches" in unknown and "0 tracebacks" in unknown
     assert ids("status=open") == [chain.pk, other.pk]
     day = chain.call_at.date().isoformat()
     assert ids(f"date_from={day}&date_to={day}") == [chain.pk, other.pk]
@@ -220,3 +224,45 @@ def test_staff_issue_a_token_shown_once_and_add_a_provisional_provider(client, p
     )
     listed = client.get("/providers/?q=shadow").content.decode()
     assert "Shadow Routes" in listed and "provisional" in listed
+
+
+def test_files_are_checked_on_upload_and_streamed_only_to_itg_staff(client, people):
+    make_campaign()
+    terminating = make_provider("Last Mile Telecom")
+    verified_login(client, people.ivy)
+    form = {
+        "campaign": make_campaign().pk, "call_at": "2026-03-02T10:15", "call_tz": "America/Chicago",
+        "calling_number": "2025550143", "called_number": "3125550199", "terminating_provider": terminating.rmd_number,
+        "source": "complaint",
+    }  # fmt: skip
+    wrong = client.post("/tracebacks/new/", {**form, "recording": SimpleUploadedFile("call.exe", b"MZ")})
+    assert wrong.status_code == 400 and "Upload a .wav" in wrong.content.decode()
+    assert Traceback.objects.count() == 0
+    audio = SimpleUploadedFile("call.wav", b"RIFF....WAVEfmt ", content_type="audio/wav")
+    client.post("/tracebacks/new/", {**form, "recording": audio})
+    traceback = Traceback.objects.get()
+    download = client.get(f"/tracebacks/{traceback.pk}/file/recording/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"RIFF....WAVEfmt "
+    assert client.get(f"/tracebacks/{traceback.pk}/file/transcript/").status_code == 404
+    assert (
+        AuditEvent.objects.filter(action="traceback.file_downloaded", actor_email=people.ivy.email).count()
+        == 1
+    )
+    for who in NOT_ITG:
+        verified_login(client, getattr(people, who))
+        assert client.get(f"/tracebacks/{traceback.pk}/file/recording/").status_code == 403
+
+
+def test_the_admin_shows_tracebacks_and_providers_read_only(client, people, chain):
+    verified_login(client, people.ada)
+    provider = chain.hops.first().provider
+    for url in (
+        "/admin/tracebacks/traceback/",
+        "/admin/tracebacks/hop/",
+        f"/admin/providers/provider/{provider.pk}/change/",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/tracebacks/traceback/add/").status_code == 403
+    client.post(f"/admin/providers/provider/{provider.pk}/change/", {"business_name": "Renamed"})
+    provider.refresh_from_db()
+    assert provider.business_name == "Last Mile Telecom"

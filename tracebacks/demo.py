@@ -17,6 +17,7 @@ import math
 import random
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -188,61 +189,75 @@ def _response(rng: random.Random, asked: datetime, due: datetime) -> tuple[datet
     return answered, answered > due
 
 
-def _one(w: _World, tb_id: int, hop_id: int, tb_rows: list, hop_rows: list) -> int:
+FINAL_ANSWER = {"completed": "customer", "foreign": "upstream", "dead_end": "no_record", "refused": "refused",
+                "no_response": "no_response", "open": "pending"}  # fmt: skip
+STATUS = {"completed": "completed", "foreign": "foreign", "dead_end": "dead_end", "no_response": "non_responsive",
+          "refused": "non_responsive", "open": "open"}  # fmt: skip
+LAST_ROLE = {"completed": "originating", "foreign": "gateway"}
+
+
+@dataclass
+class _Chain:
+    outcome: str
+    providers: list[int]
+    foreign: int | None
+    attest: str
+    origid: uuid.UUID | None
+    signer: str
+    ended: datetime | None = None
+
+
+def _chain(w: _World) -> tuple[_Chain, datetime]:
+    """The call's fate and path: outcome, providers from the terminating one upstream, the signature seen."""
     rng = w.rng
-    campaign = rng.choices(w.campaigns, weights=w.campaign_weights)[0]
     call_at = REFERENCE - timedelta(seconds=rng.uniform(0, DAYS * 86400))
     outcome = rng.choices(OUTCOMES, weights=OUTCOME_WEIGHTS)[0]
     if outcome == "open" or call_at > REFERENCE - timedelta(days=3):
         outcome, call_at = "open", REFERENCE - timedelta(hours=rng.uniform(30, 70))
-    n = rng.choices(HOP_COUNTS, weights=HOP_WEIGHTS)[0]
-    chain, foreign = _path(w, outcome, n)
+    providers, foreign = _path(w, outcome, rng.choices(HOP_COUNTS, weights=HOP_WEIGHTS)[0])
+    # A gateway signs calls from abroad with C; most domestic robocalls arrive signed A (numbers spoofed).
     attest = "C" if outcome == "foreign" else rng.choices(("A", "B", "C", ""), weights=(55, 20, 15, 10))[0]
     origid = uuid.UUID(int=rng.getrandbits(128), version=4) if attest else None
-    signer = w.providers[chain[-1]].business_name if attest else ""
-    asked = call_at + timedelta(hours=rng.uniform(6, 96))
-    ended = None
-    for seq, provider_id in enumerate(chain, start=1):
+    signer = w.providers[providers[-1]].business_name if attest else ""
+    return _Chain(outcome, providers, foreign, attest, origid, signer), call_at
+
+
+def _hops(w: _World, c: _Chain, tb_id: int, hop_id: int, asked: datetime, rows: list) -> int:
+    """One row per hop; each next hop is asked the moment the previous provider answers."""
+    rng, n = w.rng, len(c.providers)
+    for seq, provider_id in enumerate(c.providers, start=1):
         last = seq == n
         due = hop_due_at(asked, w.providers[provider_id].time_zone)
-        answer, upstream, customer, answered, late = "upstream", None, "", None, False
-        if not last:
-            upstream = chain[seq]
-        elif outcome == "open":
-            answer = "pending"
-        elif outcome == "no_response":
-            answer, late, ended = "no_response", True, due
-        else:
-            answer = {
-                "completed": "customer",
-                "foreign": "upstream",
-                "dead_end": "no_record",
-                "refused": "refused",
-            }[outcome]
-            upstream = foreign
-            customer = (
-                f"{rng.choice(CUSTOMERS)} {rng.choice(('LLC', 'Inc'))}" if outcome == "completed" else ""
-            )
+        answer = FINAL_ANSWER[c.outcome] if last else "upstream"
+        upstream = c.providers[seq] if not last else c.foreign
+        customer = f"{rng.choice(CUSTOMERS)} {rng.choice(('LLC', 'Inc'))}" if answer == "customer" else ""
+        answered, late = (None, answer == "no_response")
         if answer not in ("pending", "no_response"):
             answered, late = _response(rng, asked, due)
-            ended = answered if last else None
-        role = "terminating" if seq == 1 else "intermediate"
-        if last and seq > 1:
-            role = {"completed": "originating", "foreign": "gateway"}.get(outcome, role)
+        if last and answer != "pending":
+            c.ended = answered or due
+        role = LAST_ROLE.get(c.outcome, "intermediate") if last and seq > 1 else "intermediate"
+        role = "terminating" if seq == 1 else role
         seconds = int((answered - asked).total_seconds()) if answered else None
-        hop_rows.append((hop_id, tb_id, seq, provider_id, role, asked, due, asked, answered, answer, upstream,
-                         attest, origid, signer, customer, "", "", late, answer == "no_response", seconds))  # fmt: skip
+        rows.append((hop_id, tb_id, seq, provider_id, role, asked, due, asked, answered, answer, upstream,
+                     c.attest, c.origid, c.signer, customer, "", "", late, answer == "no_response", seconds))  # fmt: skip
         hop_id += 1
         asked = answered or asked
-    status = {"completed": "completed", "foreign": "foreign", "dead_end": "dead_end", "no_response": "non_responsive",
-              "refused": "non_responsive", "open": "open"}[outcome]  # fmt: skip
+    return hop_id
+
+
+def _one(w: _World, tb_id: int, hop_id: int, tb_rows: list, hop_rows: list) -> int:
+    rng = w.rng
+    campaign = rng.choices(w.campaigns, weights=w.campaign_weights)[0]
+    c, call_at = _chain(w)
+    hop_id = _hops(w, c, tb_id, hop_id, call_at + timedelta(hours=rng.uniform(6, 96)), hop_rows)
     called_area = rng.choice(AREA_CODES)
     calling = rng.choice(w.spoofed[campaign.pk]) if rng.random() < 0.8 else _number(rng, called_area)
     tb_rows.append((
         tb_id, campaign.pk, call_at, rng.choice(ZONES), calling, _number(rng, called_area),
         rng.choices(Traceback.Source.values, weights=(40, 20, 20, 15, 5))[0], MARK, rng.choice(w.texts[campaign.pk]),
-        "", "", status, n, chain[-1] if outcome == "completed" else None,
-        chain[-1] if outcome == "foreign" else None, w.created_by, call_at + timedelta(hours=3), ended, "",
+        "", "", STATUS[c.outcome], len(c.providers), c.providers[-1] if c.outcome == "completed" else None,
+        c.providers[-1] if c.outcome == "foreign" else None, w.created_by, call_at + timedelta(hours=3), c.ended, "",
     ))  # fmt: skip
     return hop_id
 

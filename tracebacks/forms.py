@@ -25,7 +25,9 @@ class TracebackForm(forms.Form):
     calling_number = forms.CharField(max_length=30, help_text="As displayed; often spoofed.")
     called_number = forms.CharField(max_length=30)
     terminating_provider = forms.CharField(
-        max_length=300, help_text="The provider that delivered the call: RMD number, FRN or exact name."
+        max_length=300,
+        help_text="The provider that delivered the call: RMD number, FRN or exact name.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-suggest": "1"}),
     )
     source = forms.ChoiceField(choices=Traceback.Source.choices)
     source_detail = forms.CharField(max_length=200, required=False)

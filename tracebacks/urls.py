@@ -10,6 +10,8 @@ urlpatterns = [
     path("<int:pk>/", staff.TracebackDetailView.as_view(), name="detail"),
     path("<int:pk>/close/", staff.TracebackCloseView.as_view(), name="close"),
     path("<int:pk>/hop/<str:action>/", staff.HopActionView.as_view(), name="hop_action"),
+    path("<int:pk>/file/<str:which>/", staff.TracebackFileView.as_view(), name="file"),
+    path("<int:pk>/hop/<int:hop>/<str:which>/", staff.TracebackFileView.as_view(), name="hop_file"),
     path("campaigns/", staff.CampaignListView.as_view(), name="campaigns"),
     path("campaigns/<int:pk>/", staff.CampaignDetailView.as_view(), name="campaign"),
 ]

@@ -9,6 +9,7 @@ so `audit_verify` finds a truncated or rewritten tail (NIST SP 800-53 AU-9(3), A
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 from functools import lru_cache
@@ -21,12 +22,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from itg.audit.actions import Action
+from itg.audit.actions import Action, Outcome
 from itg.audit.chain import GENESIS_HASH, format_time
 from itg.audit.models import AuditEvent
 from itg.audit.services import record
-from itg.audit.signing import checkpoint_signature_valid, load_private_key, sign_checkpoint
+from itg.audit.signing import checkpoint_signature_valid, load_private_key, load_public_key, sign_checkpoint
 
+logger = logging.getLogger(__name__)
 CHECKPOINT_DIR = "audit/checkpoints"
 DEV_KEY_NAME = "audit-signing-key.pem"
 
@@ -101,7 +103,16 @@ def latest_checkpoint() -> tuple[str, dict] | None:
 
 
 def checkpoint_is_genuine(doc: dict) -> bool:
-    return checkpoint_signature_valid(doc, signing_key().public_key())
+    """Signed by the current key, or by an earlier one listed in AUDIT_PREVIOUS_PUBLIC_KEYS."""
+    keys = [signing_key().public_key()]
+    for text in settings.AUDIT_PREVIOUS_PUBLIC_KEYS:
+        try:
+            keys.append(load_public_key(text))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"AUDIT_PREVIOUS_PUBLIC_KEYS holds an unusable key: {error}."
+            ) from None
+    return any(checkpoint_signature_valid(doc, key) for key in keys)
 
 
 def _check_against_previous(seq: int, head_hash: str) -> None:
@@ -124,7 +135,14 @@ def checkpoint_write(*, by=None) -> tuple[str, dict]:
     tail cannot be laundered by the next scheduled checkpoint. Safe to run twice: it just signs again.
     """
     head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first() or (0, GENESIS_HASH)
-    _check_against_previous(*head)
+    try:
+        _check_against_previous(*head)
+    except ChainBroken as error:
+        # Loud, and in the trail itself: every scheduled run says so until someone investigates.
+        logger.error("Audit checkpoint refused: %s", error)
+        record(action=Action.AUDIT_CHECKPOINT, by=by, outcome=Outcome.FAILED, object_type="audit.checkpoint",
+               object_id=str(head[0]), reason=f"refused: {error}"[:500])  # fmt: skip
+        raise
     now = timezone.now()
     doc = sign_checkpoint(signing_key(), seq=head[0], head_hash=head[1], at=format_time(now))
     name = f"{CHECKPOINT_DIR}/{now:%Y/%m/%d}/{head[0]:012d}-{now:%H%M%S%f}.json"

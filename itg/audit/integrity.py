@@ -2,24 +2,25 @@
 
 The checking is `itg.audit.verify.check_chain`, the same code that verifies exported files; this module
 only streams the rows. It must cope with tens of millions of events in bounded memory and at hundreds
-of thousands of events a second, so on PostgreSQL it reads plain tuples through a server-side cursor
-and lets the server format the time and the JSON; elsewhere (SQLite) it uses the ORM's chunked iterator.
+of thousands of events a second, so on PostgreSQL it streams plain tuples (psycopg's chunked `stream()`)
+and lets the server format the time; elsewhere (SQLite) it uses the ORM's chunked iterator.
 """
 
 from __future__ import annotations
 
-import json
+import multiprocessing
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection
 
-from itg.audit.chain import ROW_FIELDS, encode_changes
+from itg.audit.chain import ROW_FIELDS
 from itg.audit.checkpoints import checkpoint_is_genuine, latest_checkpoint
 from itg.audit.models import AuditEvent
-from itg.audit.verify import Report, check_chain, check_checkpoint
+from itg.audit.verify import Problem, Report, check_chain, check_checkpoint
 
-CHUNK = 20_000
+CHUNK = 2_000
 
 # The columns in ROW_FIELDS order; the time as the canonical UTC text, the JSON as text, the address
 # as PostgreSQL's own normal form (what `record()` hashed, see services._clean_ip).
@@ -27,33 +28,71 @@ _PG_SELECT = f"""
 SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'), actor_id, actor_email,
        actor_role, actor_office, actor_state, action, object_type, object_id, object_label, object_state,
        outcome, reason, host(ip), user_agent, request_id, changes::text, prev_hash, hash
-FROM {AuditEvent._meta.db_table} ORDER BY seq
+FROM {AuditEvent._meta.db_table} WHERE seq >= %s AND seq <= %s ORDER BY seq
 """  # noqa: S608 - a constant table name, no input
+_LAST = 2**63 - 1
 
 
-def _pg_rows(chunk: int) -> Iterator[tuple]:
-    with transaction.atomic(), connection.connection.cursor(name="audit_verify") as cursor:
-        cursor.itersize = chunk
-        cursor.execute(_PG_SELECT)
-        for row in cursor:
-            text = row[17]
-            # jsonb prints '{"a": 1}'; the hash was taken over the compact, key-sorted form.
-            changes = "{}" if text == "{}" else encode_changes(json.loads(text))
-            yield (*row[:17], changes, row[18], row[19])
+def _pg_rows(chunk: int, lo: int = 1, hi: int = _LAST) -> Iterator[tuple]:
+    # cursor.stream() pipelines: the server formats the next rows while Python hashes these, in chunks
+    # (bounded memory). Measured twice as fast as FETCHing from a named cursor (bench/audit.py).
+    with connection.connection.cursor() as cursor:
+        yield from cursor.stream(_PG_SELECT, [lo, hi], size=chunk)
 
 
 def _orm_rows(chunk: int) -> Iterator[tuple]:
-    from itg.audit.chain import CHANGES
-
-    rows = AuditEvent.objects.order_by("seq").values_list(*ROW_FIELDS).iterator(chunk_size=chunk)
-    for row in rows:
-        yield (*row[:CHANGES], encode_changes(row[CHANGES]), *row[CHANGES + 1 :])
+    return AuditEvent.objects.order_by("seq").values_list(*ROW_FIELDS).iterator(chunk_size=chunk)
 
 
-def chain_rows(chunk: int = CHUNK) -> Iterator[tuple]:
-    """Every event in seq order as ROW_FIELDS tuples, `changes` already as canonical JSON text."""
+def chain_rows(chunk: int = CHUNK) -> tuple[Iterator[tuple], bool]:
+    """Every event in seq order as ROW_FIELDS tuples, and whether `changes` comes as JSON text."""
     connection.ensure_connection()
-    return _pg_rows(chunk) if connection.vendor == "postgresql" else _orm_rows(chunk)
+    if connection.vendor == "postgresql":
+        return _pg_rows(chunk), True
+    return _orm_rows(chunk), False
+
+
+def _verify_range(lo: int, hi: int, watch: int | None, chunk: int) -> Report:
+    """One worker's share: events lo..hi, linked to event lo-1 (which the range before checks)."""
+    connection.ensure_connection()
+    start = None
+    if lo > 1:
+        start = next(_pg_rows(chunk, lo - 1, lo - 1), None)
+        if start is None:
+            return Report()  # the range before reports event lo-1 missing, and it comes first
+    report = check_chain(_pg_rows(chunk, lo, hi), watch_seq=watch, changes_as_text=True, start=start)
+    if report.ok and hi != _LAST and report.last_seq < hi:
+        report.problem = Problem(
+            report.last_seq + 1, "missing", f"events {report.last_seq + 1} to {hi} are missing"
+        )
+    connection.close()
+    return report
+
+
+def _merge(reports: list[Report]) -> Report:
+    merged = Report()
+    for report in reports:
+        merged.count += report.count
+        merged.links += report.links
+        merged.watched_hash = merged.watched_hash or report.watched_hash
+        if report.count:
+            merged.last_seq, merged.last_hash = report.last_seq, report.last_hash
+        if report.problem is not None:
+            merged.problem = report.problem
+            break
+    return merged
+
+
+def _parallel_rows_check(workers: int, watch: int | None, chunk: int) -> Report:
+    """Split 1..head into one range per process (fork: each opens its own connection)."""
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    bounds = [1 + head * i // workers for i in range(workers)] + [head + 1]
+    ranges = [(bounds[i], bounds[i + 1] - 1 if i < workers - 1 else _LAST) for i in range(workers)]
+    connection.close()  # never share the parent's socket with the children
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_verify_range, lo, hi, watch, chunk) for lo, hi in ranges if lo <= hi]
+        return _merge([future.result() for future in futures])
 
 
 @dataclass
@@ -72,13 +111,17 @@ class Verification:
         return text + f" (checkpoint at event {cp['seq']}, signed {cp['at']}, key {cp['key_id']}: matches)"
 
 
-def chain_verify(chunk: int = CHUNK) -> Verification:
+def chain_verify(chunk: int = CHUNK, workers: int = 1) -> Verification:
     """Walk the whole chain, then hold it to the latest checkpoint (read first: appends during the walk
     are after it and change nothing)."""
     latest = latest_checkpoint()
     name, checkpoint = latest if latest else (None, None)
     watch = checkpoint["seq"] if checkpoint else None
-    report = check_chain(chain_rows(chunk), watch_seq=watch, changes_encoded=True)
+    if workers > 1 and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        report = _parallel_rows_check(workers, watch, chunk)
+    else:
+        rows, changes_as_text = chain_rows(chunk)
+        report = check_chain(rows, watch_seq=watch, changes_as_text=changes_as_text)
     if report.ok and checkpoint is not None:
         report.problem = check_checkpoint(report, checkpoint, checkpoint_is_genuine(checkpoint))
     return Verification(report, name, checkpoint)

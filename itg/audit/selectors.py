@@ -82,6 +82,12 @@ def trail_page_for(user, filters: dict, *, before: int | None, after: int | None
     return keyset_page(events_matching(filters), before=before, after=after)
 
 
+def latest_events_for(user, count: int = 20) -> list[AuditEvent]:
+    """The auditor's home page: the latest events, and that look recorded like any other."""
+    record(action=Action.AUDIT_VIEWED, by=user, object_type="audit.trail", label="latest events (home)")
+    return list(AuditEvent.objects.order_by("-seq")[:count])
+
+
 def event_for(user, seq: int) -> AuditEvent:
     """One event, for its detail page; 404 when there is none. The look is recorded."""
     event = AuditEvent.objects.filter(seq=seq).first()

@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from itg.audit.chain import CHANGES, GENESIS_HASH, HASH, PREV_HASH, ROW_FIELDS, SEQ, row_hash
+from itg.audit.chain import CHANGES, GENESIS_HASH, HASH, PREV_HASH, ROW_FIELDS, SEQ, encode_changes, row_hash
 
 
 @dataclass(frozen=True)
@@ -30,8 +30,8 @@ class Problem:
     detail: str
 
     def __str__(self) -> str:
-        where = f"seq {self.seq}" if self.seq is not None else "the file"
-        return f"FAIL at {where}: {self.kind}: {self.detail}"
+        where = f" at seq {self.seq}" if self.seq is not None else ""
+        return f"FAIL{where}: {self.kind}: {self.detail}"
 
 
 @dataclass
@@ -75,18 +75,22 @@ def check_chain(
     *,
     contiguous: bool = True,
     watch_seq: int | None = None,
-    changes_encoded: bool = False,
+    changes_as_text: bool = False,
+    start: Sequence | None = None,
 ) -> Report:
     """Walk rows (ROW_FIELDS tuples) in sequence order, stopping at the first bad event.
 
     `contiguous`: the whole chain from event 1 (the database); otherwise a possibly filtered export,
     where links are checked only between consecutive sequence numbers. `watch_seq`: remember that
-    event's stored hash, to compare with a checkpoint. `changes_encoded`: the rows carry `changes`
-    already as canonical JSON text (the fast database reader).
+    event's stored hash, to compare with a checkpoint. `changes_as_text`: the rows carry `changes` as
+    JSON text, as PostgreSQL prints it (the fast database reader). `start`: the event just before the
+    rows, when walking one range of the chain (checked by the walk of the range before).
     """
     report = Report()
     it = iter(rows)
-    prev: Sequence | None = None
+    prev: Sequence | None = start
+    if start is not None:
+        report.last_seq, report.last_hash = start[SEQ], start[HASH]
     prev2_hash: str | None = None
     for row in it:
         seq = row[SEQ]
@@ -105,7 +109,11 @@ def check_chain(
                 report.problem = Problem(expected, "missing", f"event {missing} is missing from the chain")
                 return report
         linked = seq != expected or row[PREV_HASH] == (prev[HASH] if prev is not None else GENESIS_HASH)
-        hash_ok = row_hash(row, row[CHANGES] if changes_encoded else None) == row[HASH]
+        if changes_as_text:
+            text = row[CHANGES]  # jsonb prints '{"a": 1}'; the hash is over the compact, sorted form
+            hash_ok = row_hash(row, "{}" if text == "{}" else encode_changes(json.loads(text))) == row[HASH]
+        else:
+            hash_ok = row_hash(row) == row[HASH]
         if not (hash_ok and linked):
             report.problem = _diagnose(row, hash_ok, prev if seq == expected else None, prev2_hash, it)
             return report
@@ -153,9 +161,14 @@ def _rows_from_lines(lines: Iterable[str]) -> Iterator[tuple]:
             continue
         try:
             doc = json.loads(line)
-            yield tuple(doc[name] for name in ROW_FIELDS)
-        except (ValueError, KeyError, TypeError) as error:
-            raise _Unreadable(f"line {number} is not an exported audit event ({error})") from None
+            row = tuple(doc[name] for name in ROW_FIELDS)
+        except ValueError:
+            raise _Unreadable(f"line {number} is not valid JSON") from None
+        except KeyError as error:
+            raise _Unreadable(f"line {number} has no {error.args[0]!r} field: not an audit export") from None
+        except TypeError:
+            raise _Unreadable(f"line {number} is not a JSON object: not an audit export") from None
+        yield row
 
 
 def verify_export(lines: Iterable[str], checkpoint: dict | None = None, public_key=None) -> Report:
@@ -194,14 +207,19 @@ def main(argv: list[str] | None = None) -> int:
     if bool(args.checkpoint) != bool(args.public_key):
         parser.error("--checkpoint and --public-key go together: a checkpoint is only as good as its key")
     checkpoint = key = None
-    if args.checkpoint:
-        from itg.audit.signing import load_public_key
+    try:
+        if args.checkpoint:
+            from itg.audit.signing import load_public_key
 
-        with open(args.checkpoint, encoding="utf-8") as handle:
-            checkpoint = json.load(handle)
-        key = load_public_key(args.public_key)
-    with open(args.file, encoding="utf-8") as handle:
-        report = verify_export(handle, checkpoint, key)
+            with open(args.checkpoint, encoding="utf-8") as handle:
+                checkpoint = json.load(handle)
+            key = load_public_key(args.public_key)
+        with open(args.file, encoding="utf-8") as handle:
+            report = verify_export(handle, checkpoint, key)
+    except OSError as error:
+        parser.error(f"cannot read {error.filename}: {error.strerror}")
+    except ValueError as error:  # a checkpoint that is not JSON, a key that is not an Ed25519 key
+        parser.error(f"the checkpoint or the public key is not usable: {error}")
     print(summary(report))
     return 0 if report.ok else 1
 

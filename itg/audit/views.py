@@ -10,6 +10,7 @@ from django.views import View
 from itg.accounts.roles import AGSupervisorRequiredMixin, AuditReaderRequiredMixin
 from itg.audit import selectors
 from itg.audit.actions import Action, Outcome
+from itg.audit.chain import GENESIS_HASH
 from itg.audit.export import csv_lines, jsonl_lines
 from itg.audit.forms import AuditFilterForm, StateHistoryFilterForm
 from itg.audit.services import record
@@ -78,7 +79,8 @@ class AuditDetailView(_AuditReader, View):
             "event": event,
             "previous": previous,
             "has_next": has_next,
-            "links": previous.hash == event.prev_hash if previous else event.seq == 1,
+            # The first event links to the genesis hash; any other to its predecessor (None: deleted).
+            "links": previous.hash == event.prev_hash if previous else event.prev_hash == GENESIS_HASH,
             "changes": _change_rows(event.changes),
         }
         return render(request, "audit/detail.html", context)
@@ -100,9 +102,8 @@ def _change_rows(changes: object) -> list[dict]:
 class AuditExportView(_AuditReader, View):
     def get(self, request: HttpRequest, fmt: str) -> HttpResponse:
         form = AuditFilterForm(request.GET)
-        if not form.is_valid():
-            page = None
-            context = {"form": form, "page": page, "query": _query_without_cursor(request)}
+        if not form.is_valid():  # the search page again, with the errors next to the fields; no file
+            context = {"form": form, "page": None, "query": _query_without_cursor(request)}
             return render(request, "audit/list.html", context, status=400)
         content_type, encode = EXPORTS[fmt]
         rows = selectors.export_rows(request.user, form.filters(), fmt)

@@ -22,7 +22,8 @@
   function choose(i) {
     var item = items[i];
     if (!item) return;
-    input.value = item.name;
+    // With a hidden id field the name reads best; without one, the RMD number identifies the provider.
+    input.value = hidden ? item.name : (item.rmd_number || item.name);
     if (hidden) hidden.value = item.id;
     close();
   }

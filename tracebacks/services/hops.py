@@ -22,7 +22,7 @@ from itg.calendar import hop_due_at
 from providers.models import Provider
 from tracebacks import links, workflow
 from tracebacks.models import Hop, HopLinkUse, Traceback
-from tracebacks.services.tracebacks import StaleState, hop_open, require_itg, traceback_end
+from tracebacks.services.tracebacks import StaleState, check_upload, hop_open, require_itg, traceback_end
 
 A = Hop.Answer
 
@@ -67,6 +67,7 @@ def _validate(hop: Hop, data: AnswerIn, chain: list[int]) -> None:
         )
     if data.answer == A.CUSTOMER and not data.customer.strip():
         raise ValidationError({"customer": "Name the customer who placed the call."})
+    check_upload(data.attachment, "attachment", (".pdf", ".csv", ".txt", ".xlsx", ".zip", ".png", ".jpg"))
     if data.attestation not in Hop.Attestation.values:
         raise ValidationError({"attestation": "Attestation is A, B, C or empty."})
 
@@ -259,6 +260,12 @@ def hop_notify(*, hop_id: int, provider_id: int | None = None, now: datetime | N
         record(action=Action.HOP_NOTIFIED, obj=hop, actor_email="portal", outcome=Outcome.FAILED,
                reason=f"{provider.business_name} has no traceback contact e-mail")  # fmt: skip
         return False
+    # Row and audit first, the e-mail last: if sending fails, the whole notice rolls back and the task
+    # retries; nothing records a notice that was not sent.
+    Hop.objects.filter(pk=hop.pk).update(notified_at=now or timezone.now())
+    record(
+        action=Action.HOP_NOTIFIED, obj=hop, actor_email="portal", changes={"to": provider.traceback_email}
+    )
     url = links.link_url(links.make_token(hop.pk, provider.pk))
     context = {"hop": hop, "traceback": hop.traceback, "provider": provider, "url": url}
     send_mail(
@@ -266,8 +273,4 @@ def hop_notify(*, hop_id: int, provider_id: int | None = None, now: datetime | N
         message=render_to_string("tracebacks/email/hop_request.txt", context),
         from_email=None, recipient_list=[provider.traceback_email],
     )  # fmt: skip
-    Hop.objects.filter(pk=hop.pk).update(notified_at=now or timezone.now())
-    record(
-        action=Action.HOP_NOTIFIED, obj=hop, actor_email="portal", changes={"to": provider.traceback_email}
-    )
     return True

@@ -6,6 +6,7 @@ from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -69,6 +70,20 @@ def hop_open(
     return hop
 
 
+RECORDING_TYPES = (".wav", ".mp3", ".m4a", ".ogg", ".oga", ".flac")
+TRANSCRIPT_TYPES = (".txt", ".pdf", ".vtt", ".srt")
+
+
+def check_upload(upload: UploadedFile | None, field: str, suffixes: tuple[str, ...]) -> None:
+    """Refuse a file of the wrong kind or over the site's size limit before anything is saved."""
+    if upload is None:
+        return
+    if not upload.name.lower().endswith(suffixes):
+        raise ValidationError({field: f"Upload a {', '.join(suffixes)} file."})
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError({field: f"The file is over {settings.UPLOAD_MAX_BYTES // 2**20} MB."})
+
+
 def _check_zone(name: str) -> None:
     try:
         ZoneInfo(name)
@@ -95,6 +110,8 @@ def traceback_create(
         raise ValidationError({"call_at": "The call time is in the future."})
     if source not in Traceback.Source.values:
         raise ValidationError({"source": "Choose where the sample call came from."})
+    check_upload(recording, "recording", RECORDING_TYPES)
+    check_upload(transcript_file, "transcript_file", TRANSCRIPT_TYPES)
     if terminating_provider.is_foreign:
         raise ValidationError({"terminating_provider": "The terminating provider must be a US provider."})
     traceback = Traceback.objects.create(

@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -36,21 +36,33 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+def _provider_filter(text: str) -> tuple[int | None, str]:
+    """The provider filter takes an id (from links) or what staff type: RMD number, FRN or name."""
+    if not text or text.isdigit() and len(text) < 8:
+        return (int(text) if text else None), ""
+    try:
+        return selectors.resolve_provider(text, field="provider").pk, ""
+    except ValidationError as error:
+        return None, " ".join(error.message_dict["provider"])
+
+
 class TracebackListView(ITGStaffRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         g = request.GET
+        provider, provider_error = _provider_filter(g.get("provider", "").strip())
         f = selectors.TracebackFilters(
-            campaign=_int(g.get("campaign")), provider=_int(g.get("provider")),
+            campaign=_int(g.get("campaign")), provider=provider,
             status=g.get("status", "") if g.get("status") in Traceback.Status.values else "",
             date_from=_date(g.get("date_from")), date_to=_date(g.get("date_to")), number=g.get("number", "").strip(),
         )  # fmt: skip
-        rows = selectors.traceback_list(f)
-        count = selectors.traceback_count(f, rows)
+        rows = selectors.traceback_list(f) if not provider_error else Traceback.objects.none()
+        count = selectors.traceback_count(f, rows) if not provider_error else 0
         page = CountedPaginator(rows, PAGE_SIZE, count=count).get_page(g.get("page"))
         query = g.copy()
         query.pop("page", None)
         context = {
             "page": page, "f": f, "query": query.urlencode(), "statuses": Traceback.Status.choices,
+            "provider_text": g.get("provider", ""), "provider_error": provider_error,
             "campaigns": Campaign.objects.order_by("name").only("pk", "name"),
         }  # fmt: skip
         return render(request, "tracebacks/list.html", context)
@@ -198,3 +210,21 @@ class CampaignDetailView(ITGStaffRequiredMixin, View):
         return render(
             request, "tracebacks/campaign.html", {"campaign": campaign, "page": page, "statuses": statuses}
         )
+
+
+class TracebackFileView(ITGStaffRequiredMixin, View):
+    """Stream a traceback's recording or transcript file, or a hop's attachment; recorded in the audit trail."""
+
+    def get(self, request: HttpRequest, pk: int, which: str, hop: int | None = None) -> FileResponse:
+        traceback = selectors.traceback_for(pk)
+        owner = get_object_or_404(Hop, traceback=traceback, pk=hop) if hop else traceback
+        field = {"recording": "recording", "transcript": "transcript_file", "attachment": "attachment"}.get(
+            which
+        )
+        stored = getattr(owner, field, None) if field else None
+        if not stored:
+            raise Http404("No such file.")
+        record(
+            action=Action.TRACEBACK_FILE_DOWNLOADED, by=request.user, obj=owner, changes={"file": stored.name}
+        )
+        return FileResponse(stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/", 1)[-1])

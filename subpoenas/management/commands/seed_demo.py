@@ -9,6 +9,7 @@ from django.db import transaction
 
 from cases.demo import seed_cases
 from itg.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people
+from itg.audit.demo import seed_audit
 from subpoenas.demo import seed_demands
 from subpoenas.responses.demo import seed_responses
 from tracebacks.demo import seed_tracebacks
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             seed_tracebacks(scale=max(1, options["scale"]), created_by=seed_ivy_id())
         seed_demands()  # outside the block above: intake stores files and commits per demand
         seed_responses()  # one delivered, signed response (renders and signs: outside any transaction)
+        self.stdout.write(seed_audit())  # last: a signed checkpoint over everything seeding recorded
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at http://127.0.0.1:8000/ as:"))
         for person in DEMO_PEOPLE:
             self.stdout.write(f"  {person.email:<38} {person.role:<14} {person.state}")

@@ -13,9 +13,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--chunk-size", type=int, default=CHUNK, help="rows fetched per round trip")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="PostgreSQL: processes walking ranges of the chain side by side (one per spare core)",
+        )
 
     def handle(self, *args, **options):
-        result = chain_verify(options["chunk_size"])
+        result = chain_verify(options["chunk_size"], workers=max(1, options["workers"]))
         self.stdout.write(result.summary())
         if not result.report.ok:
             sys.exit(1)
