@@ -183,6 +183,14 @@ class ExtensionAnswerIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
+class CountsOut(serializers.Serializer):
+    by_status = serializers.DictField(child=serializers.IntegerField())
+    open = serializers.IntegerField()
+    due_week = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
 class DemandFilter(django_filters.FilterSet):
     state = django_filters.CharFilter(field_name="state", lookup_expr="iexact")
     status = django_filters.ChoiceFilter(choices=LegalDemand.Status.choices)
@@ -351,6 +359,31 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         demand.refresh_from_db()
         return Response(DemandOut(demand, context={"request": request}).data)
 
+    @extend_schema(
+        parameters=[OpenApiParameter("state", str), OpenApiParameter("q", str)], responses={200: CountsOut}
+    )
+    @action(detail=False, methods=["get"])
+    def counts(self, request):
+        """Counts by status, open, due within 7 days and overdue, over what the caller may see."""
+        f = selectors.QueueFilters(state=request.query_params.get("state", "")[:2])
+        counts = selectors.status_counts(request.user, f)
+        by_status = {value: n for value, _label, n in counts.pop("by_status")}
+        return Response({**counts, "by_status": by_status})
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"], url_path="receipt")
+    def receipt(self, request, pk=None):
+        """The receipt PDF: tracking number, each file's SHA-256, received time in UTC and local time."""
+        from django.http import HttpResponse
+
+        from subpoenas.receipts import receipt_pdf
+
+        demand = selectors.demand_for(request.user, pk, audit=False)
+        record(action=Action.DEMAND_RECEIPT_DOWNLOADED, by=request.user, obj=demand)
+        response = HttpResponse(receipt_pdf(demand), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="receipt-{demand.tracking_number}.pdf"'
+        return response
+
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<doc_pk>\d+)")
     def document(self, request, pk=None, doc_pk=None):
@@ -362,6 +395,34 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                                 content_type=doc.content_type)  # fmt: skip
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+class FeedOut(serializers.Serializer):
+    url = serializers.URLField(help_text="Shown once: only its hash is kept.")
+
+
+class CalendarFeedView(viewsets.ViewSet):
+    """The caller's secret ICS feed of due dates: POST makes a new address (the old one stops); revoke/ ends it."""
+
+    permission_classes = [IsMatterUser]
+
+    @extend_schema(request=None, responses={201: FeedOut})
+    def create(self, request):
+        from django.urls import reverse
+
+        from subpoenas.feeds import calendar_feed_create
+
+        token = calendar_feed_create(by=request.user)
+        url = request.build_absolute_uri(reverse("subpoenas:calendar-ics", args=[token]))
+        return Response({"url": url}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=False, methods=["post"])
+    def revoke(self, request):
+        from subpoenas.feeds import calendar_feed_revoke
+
+        calendar_feed_revoke(by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ExtractIn(serializers.Serializer):

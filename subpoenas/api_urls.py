@@ -1,10 +1,15 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from itg.notifications.views import NotificationListAPI
-from subpoenas.api import DemandViewSet, ExtractView
+from itg.notifications.views import NotificationListAPI, NotificationReadAPI
+from subpoenas.api import CalendarFeedView, DemandViewSet, ExtractView
 
 router = SimpleRouter()
 router.register("demands/extract", ExtractView, basename="demand-extract")
+router.register("demands/calendar-feed", CalendarFeedView, basename="demand-calendar-feed")
 router.register("demands", DemandViewSet, basename="demand")
-urlpatterns = [*router.urls, path("notifications/", NotificationListAPI.as_view(), name="api-notifications")]
+urlpatterns = [
+    *router.urls,
+    path("notifications/", NotificationListAPI.as_view(), name="api-notifications"),
+    path("notifications/read/", NotificationReadAPI.as_view(), name="api-notifications-read"),
+]

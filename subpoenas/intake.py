@@ -195,8 +195,8 @@ def demand_receive_draft(*, by: User, draft: IntakeDraft, data: DemandInput) -> 
         for f in draft.files.all()
     ]
     with transaction.atomic():
+        IntakeDraft.objects.filter(pk=draft.pk).delete()  # the files pass to the demand (rolled back with it)
         demand = demand_receive(by=by, data=data, files=rows)
-        IntakeDraft.objects.filter(pk=draft.pk).delete()  # the files now belong to the demand
     return demand
 
 

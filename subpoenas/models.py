@@ -73,6 +73,9 @@ class LegalDemand(models.Model):
         null=True, blank=True, help_text="Clock stopped awaiting the requester."
     )
     search_text = models.TextField(blank=True, help_text="Caption, phone numbers, providers, campaigns.")
+    receipt_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the receipt e-mail went out."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

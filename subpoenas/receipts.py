@@ -37,8 +37,25 @@ def receipt_pdf(demand: LegalDemand) -> bytes:
 
 
 def receipt_send(*, demand_id: int) -> None:
-    """E-mail the receipt PDF to the submitter and the demand's contact person."""
-    demand = LegalDemand.objects.select_related("submitted_by", "issuing_office").get(pk=demand_id)
+    """E-mail the receipt PDF to the submitter and the demand's contact person, once.
+
+    The row is claimed first (compare-and-set on `receipt_sent_at`), so a task delivered twice sends one
+    e-mail; a failed send releases the claim so the retry sends it.
+    """
+    from django.utils import timezone
+
+    if not LegalDemand.objects.filter(pk=demand_id, receipt_sent_at__isnull=True).update(
+        receipt_sent_at=timezone.now()
+    ):
+        return
+    try:
+        _send_receipt(LegalDemand.objects.select_related("submitted_by", "issuing_office").get(pk=demand_id))
+    except Exception:
+        LegalDemand.objects.filter(pk=demand_id).update(receipt_sent_at=None)
+        raise
+
+
+def _send_receipt(demand: LegalDemand) -> None:
     context = receipt_context(demand)
     body = render_to_string("subpoenas/receipt_email.txt", {**context, "site": settings.SITE_URL})
     to = sorted({demand.submitted_by.email, demand.contact_email} - {""})

@@ -58,10 +58,12 @@ def demand_transition(*, demand: LegalDemand, action: str, by: User, note: str =
     changes.update(_apply_deadline(demand))
     DemandEvent.objects.create(demand=demand, action=action, from_status=old, to_status=t.target, by=by, at=now,
                                note=note)  # fmt: skip
-    record(action=f"demand.{action}", by=by, obj=demand, changes=changes, reason=note[:500])
     if note and t.note_required:
         # The clarification and its answer belong in the thread both sides read.
         case_message_post(by=by, case=demand.case, body=f"[{demand.tracking_number}] {t.label}: {note}")
+    record(
+        action=f"demand.{action}", by=by, obj=demand, changes=changes, reason=note[:500]
+    )  # last: chain lock
     _notify_on_commit(demand, action, by)
     return demand
 

@@ -37,6 +37,8 @@ API = {
     "/api/demands/{demand}/documents/{doc}/": TEXAS,
     "/api/cases/{case}/messages/": TEXAS,
     "/api/notifications/": ALL,
+    "/api/demands/counts/": MATTER,
+    "/api/demands/{demand}/receipt/": TEXAS,
 }
 POSTS = {
     # (page or API, data, expected)
@@ -50,6 +52,11 @@ POSTS = {
     "/api/demands/": ({}, dict(tess=400, sam=400, carl=400, ivy=403, ada=403, aldo=403)),
     "/api/demands/extract/": ({}, dict(tess=400, sam=400, carl=400, ivy=403, ada=403, aldo=403)),
     "/api/cases/{case}/messages/": ({"body": "Hello"}, dict(tess=201, sam=201, carl=404, ivy=201, ada=201, aldo=403)),
+    "/api/demands/calendar-feed/": ({}, dict(tess=201, sam=201, carl=201, ivy=201, ada=201, aldo=403)),
+    "/api/demands/calendar-feed/revoke/": ({}, dict(tess=204, sam=204, carl=204, ivy=204, ada=204, aldo=403)),
+    "/api/notifications/read/": ({}, dict(tess=200, sam=200, carl=200, ivy=200, ada=200, aldo=200)),
+    "/demands/calendar/": ({}, dict(tess=302, sam=302, carl=302, ivy=302, ada=302, aldo=403)),
+    "/notifications/": ({}, dict(tess=302, sam=302, carl=302, ivy=302, ada=302, aldo=302)),
 }  # fmt: skip
 
 

@@ -300,3 +300,25 @@ def test_page_review_shows_a_likely_duplicate_before_submitting(client, people):
     review = client.get(response["Location"]).content.decode()
     assert "Possible duplicate" in review and first.tracking_number in review
     assert "100 MB each" in client.get("/demands/new/").content.decode()
+
+
+def test_the_receipt_task_sends_once_even_if_delivered_twice(people):
+    from subpoenas.tasks import send_receipt
+
+    demand = make_demand("TX", by=people.tess)
+    mail.outbox.clear()
+    send_receipt(demand.pk)
+    send_receipt(demand.pk)
+    assert len(mail.outbox) == 1 and demand.tracking_number in mail.outbox[0].subject
+
+
+def test_admin_shows_demands_read_only_to_itg_administrators(client, people):
+    demand = make_demand("TX", by=people.tess)
+    verified_login(client, people.ada)
+    page = client.get(f"/admin/subpoenas/legaldemand/{demand.pk}/change/")
+    assert page.status_code == 200 and demand.tracking_number in page.content.decode()
+    assert (
+        client.post(f"/admin/subpoenas/legaldemand/{demand.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    verified_login(client, people.ivy)
+    assert client.get("/admin/subpoenas/legaldemand/").status_code == 302

@@ -279,3 +279,25 @@ def test_extension_by_page_the_itg_asks_and_the_office_grants_with_its_letter(cl
     demand.refresh_from_db()
     assert demand.due_date.isoformat() == "2026-05-01"
     assert "grant.pdf" in client.get(demand.get_absolute_url()).content.decode()
+
+
+def test_api_counts_receipt_calendar_feed_and_notifications(
+    people, demand, django_capture_on_commit_callbacks
+):
+    ca = make_demand("CA", "In re Golden Dialers", by=people.carl)
+    tess = api_as(people.tess)
+    counts = tess.get("/api/demands/counts/").json()
+    assert counts["by_status"]["received"] == 1 and counts["total"] == 1
+    assert api_as(people.ivy).get("/api/demands/counts/", {"state": "CA"}).json()["total"] == 1
+    receipt = tess.get(f"/api/demands/{demand.pk}/receipt/")
+    assert receipt["Content-Type"] == "application/pdf" and receipt.content[:5] == b"%PDF-"
+    assert tess.get(f"/api/demands/{ca.pk}/receipt/").status_code == 404
+    url = tess.post("/api/demands/calendar-feed/").json()["url"]
+    path = url.split("testserver")[1]
+    assert demand.tracking_number in APIClient().get(path).content.decode()
+    assert tess.post("/api/demands/calendar-feed/revoke/").status_code == 204
+    assert APIClient().get(path).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        demand_transition(demand=demand, action="start_review", by=people.ivy)
+    assert tess.post("/api/notifications/read/", {}, format="json").json() == {"marked": 1}
+    assert Notification.objects.filter(user=people.tess, read_at__isnull=True).count() == 0

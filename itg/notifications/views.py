@@ -7,8 +7,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from itg.notifications.models import Notification
 from itg.notifications.services import notifications_mark_read
@@ -40,3 +43,20 @@ class NotificationListAPI(ListAPIView):
         if getattr(self, "swagger_fake_view", False):  # schema generation, no user
             return Notification.objects.none()
         return Notification.objects.filter(user=self.request.user)
+
+
+class ReadIn(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text="All when omitted."
+    )
+
+
+class NotificationReadAPI(APIView):
+    """Mark the caller's notifications read (all, or the listed ids)."""
+
+    @extend_schema(request=ReadIn, responses={200: None})
+    def post(self, request):
+        data = ReadIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        marked = notifications_mark_read(user=request.user, ids=data.validated_data.get("ids"))
+        return Response({"marked": marked})
