@@ -255,7 +255,9 @@ def test_a_link_answer_may_carry_evidence_of_an_accepted_kind(client, emailed):
 def test_a_link_to_a_closed_traceback_says_no_answer_is_needed(client, emailed, people):
     from tracebacks.services import traceback_close
 
-    traceback_close(by=people.ivy, traceback=emailed["traceback"], note="Enough evidence from another traceback")
+    traceback_close(
+        by=people.ivy, traceback=emailed["traceback"], note="Enough evidence from another traceback"
+    )
     body = client.get(emailed["url"]).content.decode()
     assert "closed by itg: no answer is needed" in body and "Send the answer" not in body
     refused = client.post(emailed["url"], {"answer": "no_record"})
