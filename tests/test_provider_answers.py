@@ -95,6 +95,12 @@ def test_invalid_answers_are_refused_with_a_clear_message(world, payload, field,
     assert message in " ".join(response.json()[field])
     hop.refresh_from_db()
     assert hop.answer == "pending" and hop.traceback.hop_count == 1
+    if field in (
+        "upstream",
+        "customer",
+    ):  # refused by the services (not the input schema): recorded for ITG staff
+        event = AuditEvent.objects.get(action="hop.answer_refused", object_id=str(hop.pk))
+        assert event.outcome == "denied" and message in event.reason
 
 
 def test_naming_yourself_or_a_provider_already_on_the_path_is_refused(world):
