@@ -285,9 +285,10 @@ def test_provider_and_campaign_lists_cost_the_same_for_few_and_many_rows(client,
     for i in range(12):
         provider = make_provider()
         start_traceback(people.ivy, provider, campaign=make_campaign(f"Campaign-{i}", "other"))
-    # providers: session, user, device, count, page, hop counts for the page (one grouped query), session save
-    # (3); campaigns: session, user, device, campaigns with counts, session save (3).
-    assert (_queries(client, "/providers/"), _queries(client, "/tracebacks/campaigns/")) == few == (9, 7)
+    # providers: session, user, device, unread notifications, count, page, hop counts for the page (one
+    # grouped query), session save (3); campaigns: session, user, device, unread notifications, campaigns
+    # with counts, session save (3).
+    assert (_queries(client, "/providers/"), _queries(client, "/tracebacks/campaigns/")) == few == (10, 8)
 
 
 def test_provider_statistics_count_roles_answers_lateness_and_mean_response(people, chain):
