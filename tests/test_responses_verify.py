@@ -75,6 +75,8 @@ def test_command_refuses_bytes_added_after_signing(db, tmp_path):
     code, out = run_verify(tmp_path, pdf + b"\n%appended\n")
 
     assert code == 1 and "added to the file after the ITG signed it" in out
+    assert "The signed part is identical to a response to a legal demand the ITG issued" in out
+    assert "Original:   Response to TX-2026-00042 (version 1)" in out
 
 
 def test_command_exits_2_for_a_missing_or_non_pdf_file(db, tmp_path):
