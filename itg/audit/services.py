@@ -20,6 +20,7 @@ from itg.audit import context
 from itg.audit.actions import Action, Outcome
 from itg.audit.chain import GENESIS_HASH, event_hash
 from itg.audit.models import AuditEvent
+from itg.calendar import JURISDICTIONS
 
 # An arbitrary constant: the key of the one advisory lock that guards the chain head.
 _CHAIN_LOCK_KEY = 0x17A0D17
@@ -58,6 +59,9 @@ def _object_fields(
         object_id = object_id or str(obj.pk)
         label = label or str(obj)
         object_state = object_state or getattr(obj, "audit_state", "") or ""
+    if object_state and object_state not in JURISDICTIONS:
+        # The column holds a jurisdiction code; anything else is a caller's mistake (SQLite would store it).
+        raise ValueError(f"object_state must be a jurisdiction code, not {object_state!r}.")
     return {
         "object_type": object_type,
         "object_id": object_id,

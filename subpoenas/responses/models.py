@@ -213,7 +213,7 @@ class Response(models.Model):
 
     @property
     def audit_state(self) -> str:
-        """The jurisdiction, as the audit trail files every object (auditors filter by state)."""
+        """The jurisdiction the audit trail files this response under: its demand's issuing state."""
         return self.demand.state
 
     @property
