@@ -74,7 +74,7 @@ def _itg_side(demand: LegalDemand) -> list[User]:
     return list(User.objects.filter(role=Role.ITG_ADMIN, is_active=True))
 
 
-def demand_change_notify(*, demand_id: int, action: str, by_id: int) -> None:
+def demand_change_notify(*, demand_id: int, action: str, by_id: int, key: str = "") -> None:
     """Tell the other side: the requester when the ITG acts, the ITG owner when the requester acts."""
     demand = LegalDemand.objects.select_related("case__owner", "submitted_by").get(pk=demand_id)
     by = User.objects.get(pk=by_id)
@@ -82,4 +82,10 @@ def demand_change_notify(*, demand_id: int, action: str, by_id: int) -> None:
     label = action.replace("_", " ")
     title = f"{demand.tracking_number}: {label} ({demand.get_status_display()})"
     body = f"{demand.caption}\nBy {by.full_name}. Due {demand.due_date:%-d %B %Y}.\n{demand.due_explanation}"
-    notify(users=[p for p in people if p.pk != by.pk], title=title, body=body, url=demand.get_absolute_url())
+    notify(
+        users=[p for p in people if p.pk != by.pk],
+        title=title,
+        body=body,
+        url=demand.get_absolute_url(),
+        key=key,
+    )

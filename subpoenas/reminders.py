@@ -86,7 +86,13 @@ def _remind(demand: LegalDemand, threshold: int) -> None:
     if not owner:
         title += " (no owner assigned)"
     body = f"{demand.caption}\nDue {fmt_date(demand.due_date)}: {demand.due_explanation}"
-    notify(users=people, title=title, body=body, url=_link(demand))
+    notify(
+        users=people,
+        title=title,
+        body=body,
+        url=_link(demand),
+        key=f"reminder:{demand.pk}:{threshold}:{demand.due_date}",
+    )
     record(action="demand.reminder_sent", obj=demand, actor_email="system",
            changes={"threshold": [None, threshold], "to": [None, [p.email for p in people]]})  # fmt: skip
 
@@ -95,6 +101,12 @@ def _escalate(demand: LegalDemand, _threshold: int) -> None:
     admins = list(User.objects.filter(role=Role.ITG_ADMIN, is_active=True))
     people = admins + ([demand.case.owner] if demand.case.owner and demand.case.owner not in admins else [])
     title = f"OVERDUE: {demand.tracking_number} was due {fmt_date(demand.due_date)}"
-    notify(users=people, title=title, body=demand.caption, url=_link(demand))
+    notify(
+        users=people,
+        title=title,
+        body=demand.caption,
+        url=_link(demand),
+        key=f"overdue:{demand.pk}:{demand.due_date}",
+    )
     record(action="demand.escalated", obj=demand, actor_email="system",
            changes={"to": [None, [p.email for p in people]]})  # fmt: skip

@@ -56,15 +56,15 @@ def demand_transition(*, demand: LegalDemand, action: str, by: User, note: str =
         DeadlineEvent.objects.create(demand=demand, kind=DeadlineEvent.Kind.RESUMED, at=now, by=by,
                                      due_date_before=demand.due_date)  # fmt: skip
     changes.update(_apply_deadline(demand))
-    DemandEvent.objects.create(demand=demand, action=action, from_status=old, to_status=t.target, by=by, at=now,
-                               note=note)  # fmt: skip
+    event = DemandEvent.objects.create(demand=demand, action=action, from_status=old, to_status=t.target, by=by,
+                                       at=now, note=note)  # fmt: skip
     if note and t.note_required:
         # The clarification and its answer belong in the thread both sides read.
         case_message_post(by=by, case=demand.case, body=f"[{demand.tracking_number}] {t.label}: {note}")
     record(
         action=f"demand.{action}", by=by, obj=demand, changes=changes, reason=note[:500]
     )  # last: chain lock
-    _notify_on_commit(demand, action, by)
+    _notify_on_commit(demand, action, by, f"demand-event:{event.pk}")
     return demand
 
 
@@ -86,10 +86,11 @@ def _apply_deadline(demand: LegalDemand) -> dict:
     return {"due_date": [str(before), str(computed.due_date)]} if before != computed.due_date else {}
 
 
-def _notify_on_commit(demand: LegalDemand, action: str, by: User) -> None:
+def _notify_on_commit(demand: LegalDemand, action: str, by: User, key: str) -> None:
+    """Queue the notice after commit; `key` names the event so a redelivered task notifies nobody twice."""
     from subpoenas.tasks import notify_demand_change
 
-    transaction.on_commit(partial(notify_demand_change.delay, demand.pk, action, by.pk))
+    transaction.on_commit(partial(notify_demand_change.delay, demand.pk, action, by.pk, key))
 
 
 @transaction.atomic
@@ -109,7 +110,7 @@ def extension_ask(*, demand: LegalDemand, by: User, requested_date: date, note: 
     )  # fmt: skip
     record(action="demand.extension_asked", by=by, obj=demand,
            changes={"requested_date": [None, str(requested_date)]}, reason=note[:500])  # fmt: skip
-    _notify_on_commit(demand, "extension_asked", by)
+    _notify_on_commit(demand, "extension_asked", by, f"deadline-event:{event.pk}")
     return event
 
 
@@ -155,7 +156,7 @@ def _extension_grant(demand, request, by, new_date: date, letter, note: str) -> 
         changes = _apply_deadline(demand)
         record(action="demand.extension_granted", by=by, obj=demand, reason=note[:500],
                changes={**changes, "letter": [None, f"{doc.original_name} sha256:{doc.sha256}"]})  # fmt: skip
-        _notify_on_commit(demand, "extension_granted", by)
+        _notify_on_commit(demand, "extension_granted", by, f"deadline-event:{event.pk}")
     return event
 
 
@@ -173,7 +174,7 @@ def _extension_refuse(demand, request, by, note) -> DeadlineEvent:
         note=note.strip(), due_date_before=demand.due_date, due_date_after=demand.due_date,
     )  # fmt: skip
     record(action="demand.extension_refused", by=by, obj=demand, reason=note[:500])
-    _notify_on_commit(demand, "extension_refused", by)
+    _notify_on_commit(demand, "extension_refused", by, f"deadline-event:{event.pk}")
     return event
 
 

@@ -17,8 +17,8 @@ def send_receipt(demand_id: int) -> None:
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notify_demand_change(demand_id: int, action: str, by_id: int) -> None:
-    receipts.demand_change_notify(demand_id=demand_id, action=action, by_id=by_id)
+def notify_demand_change(demand_id: int, action: str, by_id: int, key: str = "") -> None:
+    receipts.demand_change_notify(demand_id=demand_id, action=action, by_id=by_id, key=key)
 
 
 @shared_task

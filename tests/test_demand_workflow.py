@@ -301,3 +301,15 @@ def test_api_counts_receipt_calendar_feed_and_notifications(
         demand_transition(demand=demand, action="start_review", by=people.ivy)
     assert tess.post("/api/notifications/read/", {}, format="json").json() == {"marked": 1}
     assert Notification.objects.filter(user=people.tess, read_at__isnull=True).count() == 0
+
+
+def test_a_notice_task_delivered_twice_notifies_once(people, demand, django_capture_on_commit_callbacks):
+    from subpoenas.models import DemandEvent
+    from subpoenas.tasks import notify_demand_change
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demand_transition(demand=demand, action="start_review", by=people.ivy)
+    event = DemandEvent.objects.get(demand=demand, action="start_review")
+    mail.outbox.clear()
+    notify_demand_change(demand.pk, "start_review", people.ivy.pk, f"demand-event:{event.pk}")  # redelivered
+    assert Notification.objects.filter(user=people.tess).count() == 1 and mail.outbox == []

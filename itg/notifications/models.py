@@ -19,6 +19,9 @@ class Notification(models.Model):
     url = models.CharField(max_length=500, blank=True, help_text="A path within the site.")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    key = models.CharField(
+        max_length=120, blank=True, help_text="What it is about: one notification per user and key."
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -26,6 +29,12 @@ class Notification(models.Model):
             # The header's unread count and the list page read exactly this.
             models.Index(fields=["user", "-created_at"], name="notification_user_recent_idx"),
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+        ]
+        constraints = [
+            # A task delivered twice (acks_late) must not notify twice.
+            models.UniqueConstraint(
+                fields=["user", "key"], condition=~Q(key=""), name="notification_once_per_key"
+            )
         ]
 
     def __str__(self) -> str:

@@ -13,16 +13,21 @@ from itg.notifications.models import Notification
 
 
 def notify(
-    *, users: Iterable, title: str, body: str = "", url: str = "", email: bool = True
+    *, users: Iterable, title: str, body: str = "", url: str = "", email: bool = True, key: str = ""
 ) -> list[Notification]:
     """An in-app notification for each active user, and the same text by e-mail (sent after commit).
 
     Deadlines and status changes must reach people who are not looking at the portal, hence the e-mail;
-    the in-app list keeps a record the user can come back to.
+    the in-app list keeps a record the user can come back to. With a `key` (what the notice is about),
+    a user already told is skipped: a task delivered twice notifies and e-mails nobody twice.
     """
     users = [u for u in users if u is not None and u.is_active]
+    if key:
+        told = set(Notification.objects.filter(key=key, user__in=users).values_list("user_id", flat=True))
+        users = [u for u in users if u.pk not in told]
     rows = Notification.objects.bulk_create(
-        Notification(user=u, title=title, body=body, url=url) for u in users
+        (Notification(user=u, title=title, body=body, url=url, key=key) for u in users),
+        ignore_conflicts=bool(key),  # the unique constraint settles a race between two deliveries
     )
     if email and users:
         link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
