@@ -220,8 +220,8 @@ ITG_DEV_CA_DIR = VAR_DIR / "dev-ca"
 # Responses: the roots a signature must chain to (PEM); defaults to the signing PKCS#12's own chain.
 ITG_SIGNING_TRUST_ROOTS = env_str("ITG_SIGNING_TRUST_ROOTS")
 ITG_VERIFY_MAX_BYTES = env_int("ITG_VERIFY_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
-ITG_CUSTODIAN_NAME = env_str("ITG_CUSTODIAN_NAME", "Custodian of Records")
-ITG_CUSTODIAN_TITLE = env_str("ITG_CUSTODIAN_TITLE", "Custodian of Records, Industry Traceback Group")
+ITG_CUSTODIAN_NAME = env_str("ITG_CUSTODIAN_NAME")  # empty: the certification reads "I, the undersigned"
+ITG_CUSTODIAN_TITLE = env_str("ITG_CUSTODIAN_TITLE", "Custodian of Records of the Industry Traceback Group")
 ITG_LETTERHEAD_ADDRESS = env_str(
     "ITG_LETTERHEAD_ADDRESS",
     "Industry Traceback Group · c/o USTelecom · 601 New Jersey Avenue NW, Suite 600 · Washington, DC 20001",

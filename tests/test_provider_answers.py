@@ -95,6 +95,12 @@ def test_invalid_answers_are_refused_with_a_clear_message(world, payload, field,
     assert message in " ".join(response.json()[field])
     hop.refresh_from_db()
     assert hop.answer == "pending" and hop.traceback.hop_count == 1
+    if field in (
+        "upstream",
+        "customer",
+    ):  # refused by the services (not the input schema): recorded for ITG staff
+        event = AuditEvent.objects.get(action="hop.answer_refused", object_id=str(hop.pk))
+        assert event.outcome == "denied" and message in event.reason
 
 
 def test_naming_yourself_or_a_provider_already_on_the_path_is_refused(world):
@@ -250,3 +256,15 @@ def test_a_link_answer_may_carry_evidence_of_an_accepted_kind(client, emailed):
     assert hop.attachment.name.startswith("tracebacks/hops/") and hop.attachment.read().startswith(
         b"call_time"
     )
+
+
+def test_a_link_to_a_closed_traceback_says_no_answer_is_needed(client, emailed, people):
+    from tracebacks.services import traceback_close
+
+    traceback_close(
+        by=people.ivy, traceback=emailed["traceback"], note="Enough evidence from another traceback"
+    )
+    body = client.get(emailed["url"]).content.decode()
+    assert "closed by itg: no answer is needed" in body and "Send the answer" not in body
+    refused = client.post(emailed["url"], {"answer": "no_record"})
+    assert refused.status_code == 400 and "takes no more answers" in refused.content.decode()

@@ -75,6 +75,8 @@ def test_command_refuses_bytes_added_after_signing(db, tmp_path):
     code, out = run_verify(tmp_path, pdf + b"\n%appended\n")
 
     assert code == 1 and "added to the file after the ITG signed it" in out
+    assert "The signed part is identical to a response to a legal demand the ITG issued" in out
+    assert "Original:   Response to TX-2026-00042 (version 1)" in out
 
 
 def test_command_exits_2_for_a_missing_or_non_pdf_file(db, tmp_path):
@@ -183,3 +185,20 @@ def test_verification_names_the_demand_only_to_those_who_may_see_it(client, peop
     assert "Valid: an unaltered document issued by the ITG" in body
     assert (f"/demands/{demand.pk}/" in body) is names_demand
     assert (f"Response to {demand.tracking_number}" in body) is names_demand
+
+
+@pytest.mark.parametrize("who", ["ada", "ivy", "tess", "aldo"])
+def test_the_register_of_issued_documents_is_read_only_in_the_admin(client, people, who):
+    document, _ = issue_small_document()
+    verified_login(client, getattr(people, who))
+
+    listing = client.get("/admin/responses/issueddocument/")
+    change = client.post(f"/admin/responses/issueddocument/{document.pk}/change/", {"title": "Forged"})
+
+    if who == "ada":
+        assert listing.status_code == 200 and "Response to TX-2026-00042" in listing.content.decode()
+        assert change.status_code == 403
+    else:
+        assert listing.status_code in (302, 403) and change.status_code in (302, 403)
+    document.refresh_from_db()
+    assert document.title == "Response to TX-2026-00042"

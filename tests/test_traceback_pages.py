@@ -266,3 +266,47 @@ def test_the_admin_shows_tracebacks_and_providers_read_only(client, people, chai
     client.post(f"/admin/providers/provider/{provider.pk}/change/", {"business_name": "Renamed"})
     provider.refresh_from_db()
     assert provider.business_name == "Last Mile Telecom"
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_provider_and_campaign_lists_cost_the_same_for_few_and_many_rows(client, people):
+    verified_login(client, people.ivy)
+    first = make_provider()
+    start_traceback(people.ivy, first)
+    few = (_queries(client, "/providers/"), _queries(client, "/tracebacks/campaigns/"))
+    for i in range(12):
+        provider = make_provider()
+        start_traceback(people.ivy, provider, campaign=make_campaign(f"Campaign-{i}", "other"))
+    # providers: session, user, device, unread notifications, count, page, hop counts for the page (one
+    # grouped query), session save (3); campaigns: session, user, device, unread notifications, campaigns
+    # with counts, session save (3).
+    assert (_queries(client, "/providers/"), _queries(client, "/tracebacks/campaigns/")) == few == (10, 8)
+
+
+def test_provider_statistics_count_roles_answers_lateness_and_mean_response(people, chain):
+    from datetime import timedelta
+
+    from tracebacks.models import Hop
+    from tracebacks.selectors import provider_stats
+
+    middle = chain.hops.get(sequence=2).provider
+    other = start_traceback(people.ivy, middle, calling="+14155550100")
+    Hop.objects.filter(traceback=other).update(
+        answer="no_record",
+        is_late=True,
+        response_seconds=7200,
+        answered_at=other.created_at + timedelta(hours=2),
+    )
+    Hop.objects.filter(traceback=chain, sequence=2).update(answer="upstream", response_seconds=3600)
+    stats = provider_stats(middle)
+    assert stats.total == 2 and stats.by_role == {"intermediate": 1, "terminating": 1}
+    assert stats.by_answer == {"upstream": 1, "no_record": 1} and stats.late == 1
+    assert stats.avg_response_hours == 1.5 and stats.no_response == 0

@@ -56,6 +56,10 @@ class IssuedDocument(models.Model):
         return f"{self.title} (version {self.version})"
 
     @property
+    def audit_state(self) -> str:
+        return self.demand.state
+
+    @property
     def bates_range(self) -> str:
         """`ITG-TX-2026-00042-000001 – …000250`, or empty for a document without Bates numbers."""
         if self.bates_first is None:

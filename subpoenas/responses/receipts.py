@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from itg.audit.actions import Action
 from itg.audit.services import record
 from subpoenas.models import LegalDemand
-from subpoenas.responses.issuing import SignedFile, discard_stored, issued_document_create, pdf_sign_and_store
+from subpoenas.responses.issuing import discard_stored, issued_document_create, pdf_sign_and_store
 from subpoenas.responses.models import IssuedDocument
 
 
@@ -29,7 +29,7 @@ def receipt_signed_pdf(demand: LegalDemand, render: Callable[[], bytes]) -> byte
     existing = IssuedDocument.objects.filter(demand=demand, kind=IssuedDocument.Kind.RECEIPT).first()
     if existing is not None:
         return _stored(existing)
-    signed: SignedFile | None = pdf_sign_and_store(
+    signed = pdf_sign_and_store(
         render(),
         reason=f"Receipt of {demand.tracking_number} by the Industry Traceback Group",
         folder="receipts",
@@ -50,4 +50,7 @@ def receipt_signed_pdf(demand: LegalDemand, render: Callable[[], bytes]) -> byte
         # Signed at the same moment by another process (the e-mail task and a download): keep theirs.
         discard_stored(signed)
         return _stored(IssuedDocument.objects.get(demand=demand, kind=IssuedDocument.Kind.RECEIPT))
+    except BaseException:
+        discard_stored(signed)  # nothing registered: no orphan file either
+        raise
     return signed.pdf

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import pkcs12
 from django.conf import settings
+from pyhanko.pdf_utils.reader import PdfFileReader
 
 from itg.audit.actions import Action, Outcome
 from itg.audit.services import record
@@ -31,6 +33,7 @@ class Verification:
     result: VerificationResult
     issued: IssuedDocument | None
     reasons: list[str] = field(default_factory=list)
+    signed_part_of: IssuedDocument | None = None  # bytes were appended to this issued document
 
     @property
     def is_itg_original(self) -> bool:
@@ -66,6 +69,28 @@ def looks_like_pdf(head: bytes) -> bool:
     return PDF_MAGIC in head[:1024]
 
 
+def _signed_revision(pdf_bytes: bytes) -> bytes | None:
+    """The bytes the last signature covers (its revision), when the file has more after them."""
+    try:
+        signature = PdfFileReader(BytesIO(pdf_bytes), strict=False).embedded_signatures[-1]
+        start, first_len, second_start, second_len = signature.byte_range
+    except Exception:  # unreadable or unsigned: nothing to recover
+        return None
+    end = second_start + second_len
+    return pdf_bytes[:end] if start == 0 and end < len(pdf_bytes) else None
+
+
+def _original_of(pdf_bytes: bytes, result: VerificationResult) -> IssuedDocument | None:
+    """An issued document to which bytes were only appended (a viewer's incremental save, or worse):
+    the user learns which original to ask for, though the file itself is not it."""
+    if not (result.intact and result.valid) or result.covers_whole_document:
+        return None
+    revision = _signed_revision(pdf_bytes)
+    if revision is None:
+        return None
+    return IssuedDocument.objects.filter(sha256=hashlib.sha256(revision).hexdigest()).first()
+
+
 def _reasons(result: VerificationResult, issued: IssuedDocument | None) -> list[str]:
     reasons = []
     if result.signature_count == 0 or not result.field_name:
@@ -94,7 +119,14 @@ def document_verify(pdf_bytes: bytes, *, by=None, source: str = "upload") -> Ver
     """
     result = verify_pdf(pdf_bytes, trust_roots())
     issued = IssuedDocument.objects.filter(sha256=hashlib.sha256(pdf_bytes).hexdigest()).first()
-    verdict = Verification(result, issued, _reasons(result, issued))
+    original = None if issued else _original_of(pdf_bytes, result)
+    reasons = _reasons(result, issued)
+    if original is not None:
+        reasons.append(
+            f"The signed part is identical to a {original.get_kind_display().lower()} the ITG issued on "
+            f"{original.signed_at:%Y-%m-%d}: ask for the original file."
+        )
+    verdict = Verification(result, issued, reasons, original)
     record(
         action=Action.DOCUMENT_VERIFIED,
         by=by,

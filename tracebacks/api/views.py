@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
@@ -47,14 +48,18 @@ class HopAnswerView(_ProviderAPI, APIView):
         data = AnswerIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        upstream = None
-        if values["answer"] == "upstream" or values["upstream"] or values["upstream_id"]:
-            upstream = selectors.resolve_provider(values["upstream"], values["upstream_id"])
-        answer = AnswerData(
-            answer=values["answer"], upstream=upstream, attestation=values["attestation"], origid=values["origid"],
-            signer=values["signer"], customer=values["customer"], notes=values["notes"],
-        )  # fmt: skip
-        hop = services.hop_answer(hop=hop, provider=provider, data=answer, actor_email=request.user.email)
+        try:
+            upstream = None
+            if values["answer"] == "upstream" or values["upstream"] or values["upstream_id"]:
+                upstream = selectors.resolve_provider(values["upstream"], values["upstream_id"])
+            answer = AnswerData(
+                answer=values["answer"], upstream=upstream, attestation=values["attestation"], origid=values["origid"],
+                signer=values["signer"], customer=values["customer"], notes=values["notes"],
+            )  # fmt: skip
+            hop = services.hop_answer(hop=hop, provider=provider, data=answer, actor_email=request.user.email)
+        except DjangoValidationError as error:
+            services.hop_answer_refused(hop=hop, actor_email=request.user.email, error=error)
+            raise
         return Response(HopOut(selectors.hop_for_provider(provider, hop.pk)).data)
 
 

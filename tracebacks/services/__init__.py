@@ -4,6 +4,7 @@ same transaction, and notifications are queued on commit."""
 from tracebacks.services.bulk import BulkStartError, traceback_bulk_start
 from tracebacks.services.hops import (
     hop_answer,
+    hop_answer_refused,
     hop_mark_no_response,
     hop_notify,
     hop_reassign,
@@ -16,6 +17,7 @@ __all__ = [
     "BulkStartError",
     "campaign_create",
     "hop_answer",
+    "hop_answer_refused",
     "hop_mark_no_response",
     "hop_notify",
     "hop_reassign",

@@ -274,3 +274,17 @@ def hop_notify(*, hop_id: int, provider_id: int | None = None, now: datetime | N
         from_email=None, recipient_list=[provider.traceback_email],
     )  # fmt: skip
     return True
+
+
+@transaction.atomic
+def hop_answer_refused(*, hop: Hop, actor_email: str, error: ValidationError) -> None:
+    """Record an answer the portal refused (in its own transaction, after the refused one rolled back), so
+    that ITG staff can see a provider struggling to answer before its window closes."""
+    reason = "; ".join(error.messages)[:500]
+    record(
+        action=Action.HOP_ANSWER_REFUSED,
+        obj=hop,
+        actor_email=actor_email,
+        outcome=Outcome.DENIED,
+        reason=reason,
+    )

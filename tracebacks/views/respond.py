@@ -68,7 +68,10 @@ class RespondView(View):
                 )  # fmt: skip
                 services.hop_answer(hop=hop, provider=hop.provider, data=data, link_nonce=claims.nonce,
                                     actor_email=f"link:{hop.provider.traceback_email or hop.provider.pk}")  # fmt: skip
-            except (ValidationError, PermissionDenied) as error:
+            except ValidationError as error:
+                services.hop_answer_refused(hop=hop, actor_email="e-mailed link", error=error)
+                apply_errors(form, error)
+            except PermissionDenied as error:
                 apply_errors(form, error)
             else:
                 hop.refresh_from_db()

@@ -50,6 +50,8 @@ class Command(BaseCommand):
                 out.write(f"Bates:      {doc.bates_range}")
             if doc.is_development:
                 out.write("Warning:    signed with the DEVELOPMENT certificate; not a production document.")
+        if verdict.signed_part_of:
+            out.write(f"Original:   {verdict.signed_part_of} (SHA-256 {verdict.signed_part_of.sha256})")
         for reason in verdict.reasons:
             out.write(f"Problem:    {reason}")
         if verdict.is_itg_original:
