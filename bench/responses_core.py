@@ -17,7 +17,8 @@ from pathlib import Path
 
 import weasyprint
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# Run as a script, bench/ is sys.path[0], where bench/queue.py would shadow the standard library's queue.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper  # noqa: E402
 
