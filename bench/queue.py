@@ -22,6 +22,10 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itg.settings")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
+from bench.pgdb import ensure_database  # noqa: E402
+
+ensure_database()
+
 import django  # noqa: E402
 
 django.setup()

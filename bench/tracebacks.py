@@ -2,8 +2,7 @@
 
 Run on PostgreSQL after loading the demo world at scale (about 500,000 tracebacks, 3 million hops):
 
-    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/itg_tb
-    .venv/bin/python manage.py migrate
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/itg_tb   # created and migrated if need be
     .venv/bin/python bench/tracebacks.py --load-scale 100     # loads (timed) if empty, then measures
     .venv/bin/python bench/tracebacks.py                      # measures what is there
 
@@ -24,6 +23,10 @@ from pathlib import Path
 # Run as a script, bench/ is sys.path[0], where bench/queue.py would shadow the standard library's queue.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itg.settings")
+
+from bench.pgdb import ensure_database  # noqa: E402
+
+ensure_database()
 
 import django  # noqa: E402
 
@@ -69,6 +72,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    call_command("migrate", verbosity=0)
     if args.load_scale and not Traceback.objects.exists():
         start = time.perf_counter()
         call_command("seed_demo", scale=args.load_scale, stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -155,3 +155,9 @@ def dev_signing(settings, dev_ca_dir):
     settings.ITG_SIGNING_TRUST_ROOTS = ""
     settings.ITG_TSA_URL = ""
     return dev_ca_dir
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The live server's base URL, for browser tests (which need committed data)."""
+    return live_server.url

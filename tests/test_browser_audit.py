@@ -15,11 +15,6 @@ from tests.test_auth import code_for
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def site(live_server, transactional_db):
-    return live_server.url
-
-
 def test_an_auditor_filters_opens_an_event_and_exports(page: Page, site, people, tmp_path):
     record(action=Action.LOGIN_FAILED, actor_email="mallory@example.org", reason="wrong e-mail or password")
     page.goto(f"{site}/audit/")

@@ -12,27 +12,10 @@ from playwright.sync_api import Page, expect
 
 from itg.calendar import extend_by_pause, fmt_date
 from subpoenas.models import DeadlineEvent, LegalDemand
-from tests.factories import PASSWORD, cached_pdf
-from tests.test_auth import code_for
+from tests.browser import log_in
+from tests.factories import cached_pdf
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def site(live_server, transactional_db):
-    return live_server.url
-
-
-def log_in(page: Page, site: str, user) -> None:
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Six-digit code").fill(code_for(user))
-    page.get_by_role("button", name="Verify").click()
-    expect(
-        page.get_by_role("link", name="Log out").or_(page.get_by_role("button", name="Log out"))
-    ).to_be_visible()
 
 
 def submit_subpoena(page: Page, site: str, pdf: bytes) -> None:

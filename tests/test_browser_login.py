@@ -11,11 +11,6 @@ from tests.test_auth import code_for
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def site(live_server, transactional_db):
-    return live_server.url
-
-
 def test_itg_user_logs_in_with_password_and_code_and_sees_their_home(page: Page, site, people):
     make_case("TX", "Warranty robocalls into Dallas")
     page.goto(f"{site}/cases/")

@@ -5,26 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD
+from tests.browser import log_in
 from tests.responses_helpers import in_progress_demand, make_completed_traceback
-from tests.test_auth import code_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("dev_signing")]
-
-
-@pytest.fixture
-def site(live_server, transactional_db):
-    return live_server.url
-
-
-def log_in(page: Page, site: str, user) -> None:
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("E-mail address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Six-digit code").fill(code_for(user))
-    page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_itg_links_renders_signs_delivers_and_the_ag_downloads_and_verifies(

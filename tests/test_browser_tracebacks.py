@@ -18,11 +18,6 @@ from tracebacks.services.hops import AnswerIn
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def site(live_server, transactional_db):
-    return live_server.url
-
-
 def test_an_itg_user_opens_a_traceback_and_sees_the_chain(page: Page, site, people):
     terminating, middle = make_provider("Last Mile Telecom"), make_provider("Transit Carrier Inc")
     traceback = start_traceback(people.ivy, terminating)
