@@ -32,8 +32,13 @@ class StaleState(Exception):
 
 
 @transaction.atomic
-def demand_transition(*, demand: LegalDemand, action: str, by: User, note: str = "") -> LegalDemand:
-    """Move a demand through its workflow (see `workflow.TRANSITIONS`), with compare-and-set and audit."""
+def demand_transition(
+    *, demand: LegalDemand, action: str, by: User, note: str = "", notify: bool = True
+) -> LegalDemand:
+    """Move a demand through its workflow (see `workflow.TRANSITIONS`), with compare-and-set and audit.
+
+    `notify=False` is for a caller that sends its own, fuller notice of the same event (delivery of a response).
+    """
     if action not in workflow.allowed_actions(by, demand):
         verb = action.replace("_", " ")
         raise PermissionDenied(f"You cannot {verb} a demand that is {demand.get_status_display().lower()}.")
@@ -64,7 +69,8 @@ def demand_transition(*, demand: LegalDemand, action: str, by: User, note: str =
     record(
         action=f"demand.{action}", by=by, obj=demand, changes=changes, reason=note[:500]
     )  # last: chain lock
-    _notify_on_commit(demand, action, by, f"demand-event:{event.pk}")
+    if notify:
+        _notify_on_commit(demand, action, by, f"demand-event:{event.pk}")
     return demand
 
 

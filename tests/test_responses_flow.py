@@ -302,6 +302,7 @@ def test_delivery_notifies_the_issuing_office(people, mailoutbox, on_commit):
         response = services.response_prepare(demand=demand, by=people.ivy)
     response.refresh_from_db()
     mailoutbox.clear()
+    before = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
     with on_commit():
         services.response_deliver(response=response, by=people.ivy)
@@ -311,6 +312,9 @@ def test_delivery_notifies_the_issuing_office(people, mailoutbox, on_commit):
     )
     assert {people.tess.email, people.sam.email} <= notified
     assert people.carl.email not in notified
+    # One notice per person for the delivery, not a second one for the status change behind it.
+    sent = list(Notification.objects.filter(pk__gt=before).values_list("user__email", "title"))
+    assert all("is delivered" in title for _, title in sent), sent
     assert any(demand.tracking_number in m.subject and "contact@example.org" in m.to for m in mailoutbox)
     with pytest.raises(ValidationError, match="Only a signed version"), on_commit():
         services.response_deliver(response=response, by=people.ivy)

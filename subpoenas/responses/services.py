@@ -230,7 +230,8 @@ def response_deliver(*, response: Response, by) -> Response:
         raise ValidationError("Only a signed version awaiting delivery can be delivered.")
     response.status, response.delivered_by, response.delivered_at = R.DELIVERED, by, now
     if demand.status == S.RESPONSE_SIGNED and "deliver" in workflow.allowed_actions(by, demand):
-        demand_transition(demand=demand, action="deliver", by=by)
+        # One notice for the requester: the delivery notice below, with the download link, not a bare status change.
+        demand_transition(demand=demand, action="deliver", by=by, notify=False)
     record(action=Action.RESPONSE_DELIVERED, by=by, obj=response, changes={"version": response.version})
     from subpoenas.responses.notices import notify_delivery
 
