@@ -3,9 +3,13 @@
 Idempotent: running it twice changes nothing. Refuses to run on a production site.
 """
 
+import logging
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from cases.demo import seed_cases
 from itg.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people
@@ -21,6 +25,18 @@ def seed_ivy_id() -> int | None:
     return User.objects.filter(email="ivy@itg.example").values_list("pk", flat=True).first()
 
 
+@contextmanager
+def _quiet(logger_name: str):
+    """Eager Celery logs every task it runs at INFO; the demo's dozens of tasks are not news."""
+    logger = logging.getLogger(logger_name)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 class Command(BaseCommand):
     help = "Load the demo world (idempotent)."
 
@@ -34,12 +50,17 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo loads demo people with known passwords; it refuses to run with DEBUG=False."
             )
-        with transaction.atomic():
-            seed_people()
-            seed_cases()
-            seed_tracebacks(scale=max(1, options["scale"]), created_by=seed_ivy_id())
-        seed_demands()  # outside the block above: intake stores files and commits per demand
-        seed_responses()  # one delivered, signed response (renders and signs: outside any transaction)
+        # The notices seeding sends (receipts, status changes, deliveries) go nowhere: they would bury the logins.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            _quiet("celery"),
+        ):
+            with transaction.atomic():
+                seed_people()
+                seed_cases()
+                seed_tracebacks(scale=max(1, options["scale"]), created_by=seed_ivy_id())
+            seed_demands()  # outside the block above: intake stores files and commits per demand
+            seed_responses()  # one delivered, signed response (renders and signs: outside any transaction)
         self.stdout.write(seed_audit())  # last: a signed checkpoint over everything seeding recorded
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at http://127.0.0.1:8000/ as:"))
         for person in DEMO_PEOPLE:
