@@ -345,7 +345,8 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
-        "style-src": ["'self'"],
+        # The one inline <style> of drf-spectacular's Swagger UI page (the locked version), allowed by its hash.
+        "style-src": ["'self'", "'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='"],
         "script-src": ["'self'"],
         "object-src": ["'none'"],
         "frame-ancestors": ["'none'"],
