@@ -6,6 +6,12 @@ packages, CSV and TXT only when they decode as text with no NUL byte. The origin
 data only; the object is stored under a generated key through Django's default storage (S3 in
 production), with its SHA-256.
 
+Call recordings (tracebacks) are audio, recognised by their signatures (`filetype`): WAV (RIFF/WAVE),
+MP3 (ID3 tag or MPEG frame sync), M4A/MP4 (an ISO media `ftyp` box; a generic MP4 brand is accepted as
+MP4 audio: recordings exported by phone systems and apps use it, and the container's tracks are not
+parsed), OGG and FLAC. Transcripts are TXT or PDF; WebVTT and SubRip captions are plain text, so a
+`.vtt` or `.srt` file is accepted as TXT when its bytes decode as text (they are stored with `.txt`).
+
 PDF policy (decided here, once):
 * an **encrypted** PDF is refused: the ITG could not read, extract or Bates-stamp it, and a password
   sent separately is a process we do not want; the office is asked to send an unprotected copy;
@@ -42,11 +48,25 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
 TXT = "text/plain"
+WAV = "audio/wav"
+MP3 = "audio/mpeg"
+M4A = "audio/mp4"
+OGG = "audio/ogg"
+FLAC = "audio/flac"
 
 EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", DOCX: ".docx", XLSX: ".xlsx", CSV: ".csv", TXT: ".txt"}
 LABELS = {PDF: "PDF", PNG: "PNG", JPEG: "JPEG", DOCX: "DOCX", XLSX: "XLSX", CSV: "CSV", TXT: "TXT"}
 ATTACHMENT_TYPES = frozenset(EXTENSIONS)
 PDF_ONLY = frozenset({PDF})
+EXTENSIONS |= {WAV: ".wav", MP3: ".mp3", M4A: ".m4a", OGG: ".ogg", FLAC: ".flac"}
+LABELS |= {WAV: "WAV", MP3: "MP3", M4A: "M4A/MP4 audio", OGG: "OGG", FLAC: "FLAC"}
+AUDIO_TYPES = frozenset({WAV, MP3, M4A, OGG, FLAC})
+TRANSCRIPT_TYPES = frozenset({TXT, PDF})
+# filetype's MIME names for the audio signatures we accept (ISO media with a video brand included).
+_AUDIO_BY_FILETYPE = {
+    "audio/x-wav": WAV, "audio/mpeg": MP3, "audio/mp4": M4A, "video/mp4": M4A, "audio/ogg": OGG,
+    "audio/x-flac": FLAC,
+}  # fmt: skip
 _TEXT_SNIFF_BYTES = 64 * 1024
 
 
@@ -140,6 +160,8 @@ def sniff_type(upload, head: bytes, name: str) -> str | None:
     if kind is not None:
         if kind.mime in (PDF, PNG, JPEG):
             return kind.mime
+        if kind.mime in _AUDIO_BY_FILETYPE:
+            return _AUDIO_BY_FILETYPE[kind.mime]
         if kind.extension in ("zip", "docx", "xlsx"):
             return _ooxml_kind(upload)
         return None

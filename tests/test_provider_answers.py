@@ -249,7 +249,11 @@ def test_a_link_answer_may_carry_evidence_of_an_accepted_kind(client, emailed):
 
     exe = SimpleUploadedFile("cdr.exe", b"MZ")
     refused = client.post(emailed["url"], {"answer": "no_record", "attachment": exe})
-    assert refused.status_code == 400 and "Upload a .pdf" in refused.content.decode()
+    assert refused.status_code == 400
+    assert (
+        "cdr.exe: this is a program, whatever its name says; accepted here: CSV, DOCX"
+        in refused.content.decode()
+    )
     cdr = SimpleUploadedFile("cdr.csv", b"call_time,ani,dnis\n2026-03-02 10:15,2025550143,3125550199\n")
     assert client.post(emailed["url"], {"answer": "no_record", "attachment": cdr}).status_code == 200
     hop = emailed["traceback"].hops.get()

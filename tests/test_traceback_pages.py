@@ -236,13 +236,17 @@ def test_files_are_checked_on_upload_and_streamed_only_to_itg_staff(client, peop
         "source": "complaint",
     }  # fmt: skip
     wrong = client.post("/tracebacks/new/", {**form, "recording": SimpleUploadedFile("call.exe", b"MZ")})
-    assert wrong.status_code == 400 and "Upload a .wav" in wrong.content.decode()
+    assert wrong.status_code == 400
+    assert (
+        "call.exe: this is a program, whatever its name says; accepted here: FLAC" in wrong.content.decode()
+    )
     assert Traceback.objects.count() == 0
     audio = SimpleUploadedFile("call.wav", b"RIFF....WAVEfmt ", content_type="audio/wav")
     client.post("/tracebacks/new/", {**form, "recording": audio})
     traceback = Traceback.objects.get()
     download = client.get(f"/tracebacks/{traceback.pk}/file/recording/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"RIFF....WAVEfmt "
+    assert f'filename="traceback-{traceback.pk}-recording.wav"' in download["Content-Disposition"]
     assert client.get(f"/tracebacks/{traceback.pk}/file/transcript/").status_code == 404
     assert (
         AuditEvent.objects.filter(action="traceback.file_downloaded", actor_email=people.ivy.email).count()

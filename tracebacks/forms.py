@@ -32,8 +32,10 @@ class TracebackForm(forms.Form):
     source = forms.ChoiceField(choices=Traceback.Source.choices)
     source_detail = forms.CharField(max_length=200, required=False)
     transcript = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    recording = forms.FileField(required=False)
-    transcript_file = forms.FileField(label="Transcript file", required=False)
+    recording = forms.FileField(required=False, help_text="WAV, MP3, M4A/MP4 audio, OGG or FLAC.")
+    transcript_file = forms.FileField(
+        label="Transcript file", required=False, help_text="Text (TXT, VTT or SRT captions) or PDF."
+    )
 
 
 class BulkStartForm(forms.Form):
@@ -79,4 +81,7 @@ class AnswerForm(forms.Form):
     )
     signer = forms.CharField(label="Signer", required=False, max_length=200)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000)
-    attachment = forms.FileField(required=False, help_text="Call detail records or other evidence.")
+    attachment = forms.FileField(
+        required=False,
+        help_text="Call detail records or other evidence: PDF, CSV, TXT, XLSX, DOCX, PNG or JPEG.",
+    )

@@ -19,10 +19,11 @@ from itg.accounts.models import User
 from itg.audit.actions import Action, Outcome
 from itg.audit.services import record
 from itg.calendar import hop_due_at
+from itg.uploads import ATTACHMENT_TYPES, CheckedFile, StoredFiles, check_upload, stored_files
 from providers.models import Provider
 from tracebacks import links, workflow
 from tracebacks.models import Hop, HopLinkUse, Traceback
-from tracebacks.services.tracebacks import StaleState, check_upload, hop_open, require_itg, traceback_end
+from tracebacks.services.tracebacks import StaleState, hop_open, require_itg, traceback_end
 
 A = Hop.Answer
 
@@ -67,7 +68,6 @@ def _validate(hop: Hop, data: AnswerIn, chain: list[int]) -> None:
         )
     if data.answer == A.CUSTOMER and not data.customer.strip():
         raise ValidationError({"customer": "Name the customer who placed the call."})
-    check_upload(data.attachment, "attachment", (".pdf", ".csv", ".txt", ".xlsx", ".zip", ".png", ".jpg"))
     if data.attestation not in Hop.Attestation.values:
         raise ValidationError({"attestation": "Attestation is A, B, C or empty."})
 
@@ -84,16 +84,31 @@ def _lock_answerable(hop: Hop) -> tuple[Hop, Traceback]:
     return hop, traceback
 
 
-@transaction.atomic
 def hop_answer(
     *, hop: Hop, provider: Provider, data: AnswerIn, actor_email: str, link_nonce: str = "",
     now: datetime | None = None,
 ) -> Hop:  # fmt: skip
     """Record a provider's answer and move the traceback on: the next hop opens at once (and its provider is
-    notified on commit), or the traceback ends. A late answer is accepted and marked late."""
+    notified on commit), or the traceback ends. A late answer is accepted and marked late.
+
+    An attachment is checked by its bytes (PDF, images, office files, CSV or text: the evidence a provider
+    sends) before anything is written, then stored under a generated key inside `stored_files()`, so an
+    answer that fails afterwards (already answered, audit, next hop) leaves no file behind."""
     if hop.provider_id != provider.pk:
         raise PermissionDenied("This request was not asked of your company.")
-    now = now or timezone.now()
+    checked = (
+        check_upload(data.attachment, allowed=ATTACHMENT_TYPES, field_name="attachment")
+        if data.attachment
+        else None
+    )
+    with stored_files() as files, transaction.atomic():
+        return _answer(hop, data, actor_email, link_nonce, now or timezone.now(), files, checked)
+
+
+def _answer(
+    hop: Hop, data: AnswerIn, actor_email: str, link_nonce: str, now: datetime, files: StoredFiles,
+    checked: CheckedFile | None,
+) -> Hop:  # fmt: skip
     hop, traceback = _lock_answerable(hop)
     chain = list(Hop.objects.filter(traceback=traceback).values_list("provider_id", flat=True))
     _validate(hop, data, chain)
@@ -104,16 +119,28 @@ def hop_answer(
         except IntegrityError:
             raise ValidationError("This link has already been used to answer.") from None
     old = hop.answer
-    _store_answer(hop, data, now)
+    _store_answer(hop, data, now, files.save("tracebacks/hops", checked) if checked else "")
     record(
         action=Action.HOP_ANSWERED, obj=hop, actor_email=actor_email,
-        changes={"answer": [old, hop.answer], "upstream": [None, data.upstream and data.upstream.business_name], "late": hop.is_late},
+        changes=_answer_changes(old, hop, data, checked),
     )  # fmt: skip
     _advance(traceback, hop, data, now, actor_email)
     return hop
 
 
-def _store_answer(hop: Hop, data: AnswerIn, now: datetime) -> None:
+def _answer_changes(old: str, hop: Hop, data: AnswerIn, checked: CheckedFile | None) -> dict:
+    """The audit row keeps the evidence's original name and SHA-256 (its storage key is generated)."""
+    changes = {
+        "answer": [old, hop.answer],
+        "upstream": [None, data.upstream and data.upstream.business_name],
+        "late": hop.is_late,
+    }
+    if checked:
+        changes["attachment"] = [None, f"{checked.original_name} sha256:{checked.sha256}"]
+    return changes
+
+
+def _store_answer(hop: Hop, data: AnswerIn, now: datetime, attachment_key: str) -> None:
     hop.answer, hop.upstream, hop.answered_at = data.answer, data.upstream, now
     hop.attestation, hop.origid, hop.signer = data.attestation, data.origid, data.signer.strip()[:200]
     hop.customer, hop.notes = data.customer.strip()[:300], data.notes.strip()
@@ -123,8 +150,8 @@ def _store_answer(hop: Hop, data: AnswerIn, now: datetime) -> None:
         hop.role = Hop.Role.ORIGINATING
     if data.answer == A.UPSTREAM and data.upstream.is_foreign:
         hop.role = Hop.Role.GATEWAY  # the last US hop: the point of entry for a call from abroad
-    if data.attachment:
-        hop.attachment = data.attachment
+    if attachment_key:
+        hop.attachment = attachment_key
     fields = ["answer", "upstream", "answered_at", "attestation", "origid", "signer", "customer", "notes",
               "is_late", "response_seconds", "role", "attachment"]  # fmt: skip
     if not Hop.objects.filter(pk=hop.pk, answer__in=workflow.ANSWERABLE_HOP).exists():

@@ -6,7 +6,6 @@ from datetime import datetime
 from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -17,6 +16,7 @@ from itg.accounts.models import User
 from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.calendar import hop_due_at
+from itg.uploads import AUDIO_TYPES, TRANSCRIPT_TYPES, CheckedFile, check_upload, stored_files
 from providers.models import Provider
 from tracebacks import workflow
 from tracebacks.models import Campaign, Hop, Traceback
@@ -70,18 +70,24 @@ def hop_open(
     return hop
 
 
-RECORDING_TYPES = (".wav", ".mp3", ".m4a", ".ogg", ".oga", ".flac")
-TRANSCRIPT_TYPES = (".txt", ".pdf", ".vtt", ".srt")
-
-
-def check_upload(upload: UploadedFile | None, field: str, suffixes: tuple[str, ...]) -> None:
-    """Refuse a file of the wrong kind or over the site's size limit before anything is saved."""
-    if upload is None:
-        return
-    if not upload.name.lower().endswith(suffixes):
-        raise ValidationError({field: f"Upload a {', '.join(suffixes)} file."})
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError({field: f"The file is over {settings.UPLOAD_MAX_BYTES // 2**20} MB."})
+def check_call_files(
+    recording: UploadedFile | None, transcript_file: UploadedFile | None
+) -> tuple[CheckedFile | None, CheckedFile | None]:
+    """A recording must be audio and a transcript text or PDF, by their bytes: a renamed program is refused
+    before anything is stored (the refusal names the file and what is accepted)."""
+    errors: dict[str, list[str]] = {}
+    checked: list[CheckedFile | None] = []
+    for upload, allowed, name in (
+        (recording, AUDIO_TYPES, "recording"),
+        (transcript_file, TRANSCRIPT_TYPES, "transcript_file"),
+    ):
+        try:
+            checked.append(check_upload(upload, allowed=allowed, field_name=name) if upload else None)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return checked[0], checked[1]
 
 
 def _check_zone(name: str) -> None:
@@ -93,36 +99,60 @@ def _check_zone(name: str) -> None:
         ) from None
 
 
-@transaction.atomic
 def traceback_create(
     *, by: User, campaign: Campaign, call_at: datetime, call_tz: str, calling_number: str, called_number: str,
     source: str, terminating_provider: Provider, transcript: str = "", source_detail: str = "",
     recording: UploadedFile | None = None, transcript_file: UploadedFile | None = None,
     now: datetime | None = None,
 ) -> Traceback:  # fmt: skip
-    """Start a traceback from a sample call: hop 1 is asked of the terminating provider at once."""
+    """Start a traceback from a sample call: hop 1 is asked of the terminating provider at once.
+
+    The files are stored under generated keys inside `stored_files()`: if any write fails (the audit row,
+    opening hop 1), the stored files are deleted with the rolled-back rows, so no orphan is left."""
     require_itg(by, "start tracebacks")
+    now = now or timezone.now()
+    call_at = _check_call(call_at, call_tz, source, terminating_provider, now)
+    calling, called = (
+        to_e164(calling_number, field="calling_number"),
+        to_e164(called_number, field="called_number"),
+    )
+    checked_recording, checked_transcript = check_call_files(recording, transcript_file)
+    with stored_files() as files, transaction.atomic():
+        traceback = Traceback.objects.create(
+            campaign=campaign, call_at=call_at, call_tz=call_tz, source=source, source_detail=source_detail,
+            calling_number=calling, called_number=called, transcript=transcript.strip(),
+            recording=files.save("tracebacks/recordings", checked_recording) if checked_recording else "",
+            transcript_file=files.save("tracebacks/transcripts", checked_transcript) if checked_transcript else "",
+            created_by=by, created_at=now,
+        )  # fmt: skip
+        record(action=Action.TRACEBACK_CREATED, by=by, obj=traceback, changes=_created_changes(
+            campaign, checked_recording, checked_transcript))  # fmt: skip
+        hop_open(
+            traceback=traceback, provider=terminating_provider, role=Hop.Role.TERMINATING, now=now, by=by
+        )
+    return traceback
+
+
+def _check_call(
+    call_at: datetime, call_tz: str, source: str, terminating: Provider, now: datetime
+) -> datetime:
+    """The sample call's facts, checked before any file is stored; returns the call time made aware."""
     _check_zone(call_tz)
     if timezone.is_naive(call_at):
         call_at = timezone.make_aware(call_at, ZoneInfo(call_tz))
-    now = now or timezone.now()
     if call_at > now:
         raise ValidationError({"call_at": "The call time is in the future."})
     if source not in Traceback.Source.values:
         raise ValidationError({"source": "Choose where the sample call came from."})
-    check_upload(recording, "recording", RECORDING_TYPES)
-    check_upload(transcript_file, "transcript_file", TRANSCRIPT_TYPES)
-    if terminating_provider.is_foreign:
+    if terminating.is_foreign:
         raise ValidationError({"terminating_provider": "The terminating provider must be a US provider."})
-    traceback = Traceback.objects.create(
-        campaign=campaign, call_at=call_at, call_tz=call_tz, source=source, source_detail=source_detail,
-        calling_number=to_e164(calling_number, field="calling_number"),
-        called_number=to_e164(called_number, field="called_number"), transcript=transcript.strip(),
-        recording=recording or "", transcript_file=transcript_file or "", created_by=by, created_at=now,
-    )  # fmt: skip
-    record(action=Action.TRACEBACK_CREATED, by=by, obj=traceback, changes={"campaign": [None, campaign.name]})
-    hop_open(traceback=traceback, provider=terminating_provider, role=Hop.Role.TERMINATING, now=now, by=by)
-    return traceback
+    return call_at
+
+
+def _created_changes(campaign: Campaign, *checked: CheckedFile | None) -> dict:
+    """The audit row keeps each file's original name and SHA-256 (the storage key is generated)."""
+    files = [f"{c.original_name} sha256:{c.sha256}" for c in checked if c]
+    return {"campaign": [None, campaign.name], **({"files": [None, files]} if files else {})}
 
 
 def traceback_end(

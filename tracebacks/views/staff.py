@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -227,4 +228,8 @@ class TracebackFileView(ITGStaffRequiredMixin, View):
         record(
             action=Action.TRACEBACK_FILE_DOWNLOADED, by=request.user, obj=owner, changes={"file": stored.name}
         )
-        return FileResponse(stored.open("rb"), as_attachment=True, filename=stored.name.rsplit("/", 1)[-1])
+        # Stored under a generated key; the download is named for what it is, not for the uploader's name.
+        extension = PurePosixPath(stored.name).suffix
+        label = f"hop-{owner.sequence}-{which}" if hop else which
+        filename = f"traceback-{traceback.pk}-{label}{extension}"
+        return FileResponse(stored.open("rb"), as_attachment=True, filename=filename)
