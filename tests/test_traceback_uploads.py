@@ -100,7 +100,7 @@ def test_a_wav_recording_and_a_caption_transcript_are_stored_under_generated_key
     traceback = Traceback.objects.get()
     assert re.fullmatch(r"tracebacks/recordings/[0-9a-f]{32}\.wav", traceback.recording.name)
     assert re.fullmatch(r"tracebacks/transcripts/[0-9a-f]{32}\.txt", traceback.transcript_file.name)
-    assert [p.name for p in stored(settings)] == sorted(
+    assert sorted(p.name for p in stored(settings)) == sorted(
         [Path(traceback.recording.name).name, Path(traceback.transcript_file.name).name]
     )
     assert not any("Smith" in p.name or "smith" in p.name for p in stored(settings))
