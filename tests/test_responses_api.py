@@ -371,12 +371,32 @@ def test_the_evidence_queries_do_not_grow_with_links(client, people, on_commit):
     link(6)
     assert few == _cost(client, url) <= 14
 
+    def deliver(reason: str = "") -> None:
+        with on_commit():
+            response = services.response_prepare(demand=demand, by=people.ivy, reason=reason)
+        response.refresh_from_db()
+        with on_commit():
+            services.response_deliver(response=response, by=people.ivy)
+
     evidence.request_answer_set(request=request, kind="produced", by=people.ivy)
-    with on_commit():
-        response = services.response_prepare(demand=demand, by=people.ivy)
-    response.refresh_from_db()
-    with on_commit():
-        services.response_deliver(response=response, by=people.ivy)
+    deliver()
     verified_login(client, people.tess)
     # + visible cases; delivered versions; the produced tracebacks with their campaigns (one query)
-    assert _cost(client, url) <= 14
+    office_few = _cost(client, url)
+    link(10)
+    deliver("Four more records were found.")
+    assert len(client.get(url).json()["requests"][0]["tracebacks"]) == 10
+    assert office_few == _cost(client, url) <= 15
+
+
+def test_the_openapi_schema_documents_the_responses_endpoints(client, people):
+    verified_login(client, people.ivy)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    paths = schema["paths"]
+
+    assert set(paths["/api/demands/{id}/responses/"]) >= {"get", "post"}
+    assert "reason" in schema["components"]["schemas"]["PrepareIn"]["properties"]
+    assert "202" in paths["/api/demands/{id}/responses/"]["post"]["responses"]
+    assert "get" in paths["/api/demands/{id}/evidence/"]
+    assert "post" in paths["/api/responses/{id}/deliver/"]
+    assert "application/pdf" in paths["/api/responses/{id}/download/"]["get"]["responses"]["200"]["content"]
