@@ -25,5 +25,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include("cases.api_urls")),
     path("api/", include("subpoenas.api_urls")),
+    path("api/", include("subpoenas.responses.api_urls")),
     path("api/provider/", include("tracebacks.api.urls")),
 ]

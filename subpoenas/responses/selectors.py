@@ -120,3 +120,48 @@ def request_work(demand: LegalDemand) -> list[RequestWork]:
     for query in EvidenceQuery.objects.filter(request__demand=demand).order_by("run_at", "pk"):
         queries[query.request_id] = query
     return [RequestWork(r, answers.get(r.pk), links.get(r.pk, []), queries.get(r.pk)) for r in requests]
+
+
+@dataclass(frozen=True)
+class RequestEvidence:
+    """One request's answer and its tracebacks, as the API shows them."""
+
+    number: int
+    text: str
+    answer: str
+    objection: str
+    tracebacks: list[Traceback]
+
+
+def evidence_visible_to(user, demand: LegalDemand, versions: list[Response]) -> tuple[int | None, list]:
+    """The evidence this user may see, with the version it comes from (None: ITG staff's working set).
+
+    ITG staff see the live working set (they choose it). The requesting office sees only what a delivered
+    version produced, frozen in its snapshot: nothing before delivery, as on the page. `versions` is what
+    `versions_visible_to` gave this user. Queries: ITG staff four (see `request_work`), AG users one.
+    """
+    if user.is_itg_staff:
+        return None, [
+            RequestEvidence(
+                w.request.number,
+                w.request.text,
+                w.answer.kind if w.answer else "",
+                w.answer.objection if w.answer else "",
+                [link.traceback for link in w.links],
+            )  # fmt: skip
+            for w in request_work(demand)
+        ]
+    if not versions:
+        return None, []
+    latest = versions[0]
+    by_pk = {tb.pk: tb for tb in produced_tracebacks(latest.snapshot)}
+    return latest.version, [
+        RequestEvidence(
+            r["number"],
+            r["text"],
+            r["answer"],
+            r["objection"],
+            [by_pk[pk] for pk in r["tracebacks"] if pk in by_pk],
+        )
+        for r in latest.snapshot["requests"]
+    ]

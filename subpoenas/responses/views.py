@@ -177,26 +177,34 @@ class DownloadView(MatterUserRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         response = selectors.response_for(request.user, pk, action=Action.RESPONSE_DOWNLOAD_DENIED)
-        document = response.document
-        if document is None:
-            raise Http404("This version has no signed document yet.")
-        name = f"ITG-response-{response.demand.tracking_number}-v{response.version}.pdf"
-        record(
-            action=Action.RESPONSE_DOWNLOADED,
-            by=request.user,
-            obj=response,
-            changes={"sha256": document.sha256},
+        return signed_pdf_download(request, response)
+
+
+def signed_pdf_download(request: HttpRequest, response) -> HttpResponse:
+    """Record the download and hand out the signed PDF: presigned S3 redirect, or streamed from local storage.
+
+    Shared by the page and the API (`api.ResponseDownloadAPI`) so both answer and audit alike.
+    """
+    document = response.document
+    if document is None:
+        raise Http404("This version has no signed document yet.")
+    name = f"ITG-response-{response.demand.tracking_number}-v{response.version}.pdf"
+    record(
+        action=Action.RESPONSE_DOWNLOADED,
+        by=request.user,
+        obj=response,
+        changes={"sha256": document.sha256},
+    )
+    if hasattr(default_storage, "bucket_name"):
+        url = default_storage.url(
+            document.storage_key,
+            parameters={"ResponseContentDisposition": f'attachment; filename="{name}"'},
+            expire=PRESIGNED_SECONDS,
         )
-        if hasattr(default_storage, "bucket_name"):
-            url = default_storage.url(
-                document.storage_key,
-                parameters={"ResponseContentDisposition": f'attachment; filename="{name}"'},
-                expire=PRESIGNED_SECONDS,
-            )
-            return HttpResponseRedirect(url)
-        streamed = FileResponse(
-            open_issued(document), as_attachment=True, filename=name, content_type="application/pdf"
-        )
-        streamed["X-Content-Type-Options"] = "nosniff"
-        streamed["Cache-Control"] = "private, no-store"
-        return streamed
+        return HttpResponseRedirect(url)
+    streamed = FileResponse(
+        open_issued(document), as_attachment=True, filename=name, content_type="application/pdf"
+    )
+    streamed["X-Content-Type-Options"] = "nosniff"
+    streamed["Cache-Control"] = "private, no-store"
+    return streamed
