@@ -161,3 +161,51 @@ def dev_signing(settings, dev_ca_dir):
 def site(live_server, transactional_db):
     """The live server's base URL, for browser tests (which need committed data)."""
     return live_server.url
+
+
+# --- Responses: a worked demand, its signed version, its delivery ---------------------------------------------
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run what services queue on commit (the signing task, notices), as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def worked(people):
+    """A TX demand in progress whose request 1 has two linked tracebacks, answered 'produced'."""
+    from subpoenas.responses import evidence
+    from tests.responses_helpers import in_progress_demand, make_completed_traceback
+
+    demand = in_progress_demand(phone_numbers=["+12145550142"])
+    tracebacks = [make_completed_traceback(by=people.ivy) for _ in range(2)]
+    request = demand.requests.get(number=1)
+    evidence.evidence_propose(request=request, by=people.ivy)
+    evidence.request_answer_set(request=request, kind="produced", by=people.ivy)
+    return demand, tracebacks
+
+
+@pytest.fixture
+def signed(worked, people, on_commit):
+    """Version 1 rendered and signed by the (eager) task, not yet delivered."""
+    from subpoenas.responses import services
+    from subpoenas.responses.models import Response
+
+    demand, tracebacks = worked
+    with on_commit():
+        response = services.response_prepare(demand=demand, by=people.ivy)
+    response.refresh_from_db()
+    assert response.status == Response.Status.SIGNED
+    return demand, response, tracebacks
+
+
+@pytest.fixture
+def delivered(signed, people, on_commit):
+    """Version 1 signed and delivered to the issuing office."""
+    from subpoenas.responses import services
+
+    demand, response, tracebacks = signed
+    with on_commit():
+        services.response_deliver(response=response, by=people.ivy)
+    return demand, response, tracebacks

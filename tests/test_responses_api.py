@@ -24,42 +24,6 @@ READ = {"tess": 200, "sam": 200, "carl": 404, "nora": 404, "ivy": 200, "ada": 20
 ACT = {"tess": 403, "sam": 403, "carl": 403, "nora": 403, "aldo": 403}
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run what services queue on commit (the signing task, notices), as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def worked(people):
-    """A TX demand in progress whose request 1 has two linked tracebacks, answered 'produced'."""
-    demand = in_progress_demand(phone_numbers=["+12145550142"])
-    tracebacks = [make_completed_traceback(by=people.ivy) for _ in range(2)]
-    request = demand.requests.get(number=1)
-    evidence.evidence_propose(request=request, by=people.ivy)
-    evidence.request_answer_set(request=request, kind="produced", by=people.ivy)
-    return demand, tracebacks
-
-
-@pytest.fixture
-def signed(worked, people, on_commit):
-    """Version 1 rendered and signed by the (eager) task, not yet delivered."""
-    demand, tracebacks = worked
-    with on_commit():
-        response = services.response_prepare(demand=demand, by=people.ivy)
-    response.refresh_from_db()
-    assert response.status == Response.Status.SIGNED
-    return demand, response, tracebacks
-
-
-@pytest.fixture
-def delivered(signed, people, on_commit):
-    demand, response, tracebacks = signed
-    with on_commit():
-        services.response_deliver(response=response, by=people.ivy)
-    return demand, response, tracebacks
-
-
 def refs(tracebacks) -> list[str]:
     return [f"TB-{tb.pk:07d}" for tb in sorted(tracebacks, key=lambda tb: tb.pk)]
 

@@ -38,12 +38,6 @@ def ready_demand(people, n: int = 2) -> tuple[LegalDemand, list]:
     return demand, tracebacks
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run what services queue on commit (the signing task, notices), as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def signed_bytes(response: Response) -> bytes:
     with default_storage.open(response.document.storage_key, "rb") as f:
         return f.read()

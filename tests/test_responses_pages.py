@@ -18,33 +18,6 @@ ROLES = ["tess", "sam", "carl", "nora", "ivy", "ada", "aldo"]
 EXPECTED = {"tess": 200, "sam": 200, "carl": 404, "nora": 404, "ivy": 200, "ada": 200, "aldo": 403}
 
 
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def worked(people):
-    """A TX demand in progress whose request 1 has two linked tracebacks, answered 'produced'."""
-    demand = in_progress_demand(phone_numbers=["+12145550142"])
-    tracebacks = [make_completed_traceback(by=people.ivy) for _ in range(2)]
-    request = demand.requests.get(number=1)
-    evidence.evidence_propose(request=request, by=people.ivy)
-    evidence.request_answer_set(request=request, kind="produced", by=people.ivy)
-    return demand, tracebacks
-
-
-@pytest.fixture
-def delivered(worked, people, on_commit):
-    demand, tracebacks = worked
-    with on_commit():
-        response = services.response_prepare(demand=demand, by=people.ivy)
-    response.refresh_from_db()
-    with on_commit():
-        services.response_deliver(response=response, by=people.ivy)
-    return demand, response, tracebacks
-
-
 @pytest.mark.parametrize("who", ROLES)
 def test_demand_response_page_by_role_before_delivery(client, people, worked, who):
     demand, tracebacks = worked
