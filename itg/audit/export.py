@@ -7,13 +7,11 @@ consecutive events, with no access to the portal.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 
 from itg.audit.chain import AT, CHANGES, ROW_FIELDS, format_time
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from itg.exports import csv_lines as _csv_lines
 
 
 def jsonl_lines(rows: Iterable[tuple]) -> Iterator[str]:
@@ -23,23 +21,13 @@ def jsonl_lines(rows: Iterable[tuple]) -> Iterator[str]:
         yield json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _cell(value: object) -> object:
-    # A cell starting with = + - @ is run as a formula by spreadsheets (CSV injection): quote it.
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
 def csv_lines(rows: Iterable[tuple]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(ROW_FIELDS)
-    for row in rows:
+    """The trail as CSV through the shared spreadsheet-safe writer (formula cells neutralised)."""
+
+    def cells(row: tuple) -> list:
         cells = list(row)
         cells[AT] = format_time(row[AT])
         cells[CHANGES] = json.dumps(row[CHANGES], ensure_ascii=False, sort_keys=True)
-        yield writer.writerow([_cell(cell) for cell in cells])
+        return cells
+
+    return _csv_lines(ROW_FIELDS, (cells(row) for row in rows))
