@@ -66,3 +66,27 @@ def case_for(user, pk, *, audit: bool = True) -> Case:
     if audit:
         record(action=Action.CASE_VIEWED, by=user, obj=case)
     return case
+
+
+def routed_to_office(user, queryset: QuerySet, office_field: str) -> QuerySet:
+    """Objects the ITG sends to offices (alerts): the same rule as for matters, applied to a routing.
+
+    ITG staff see every one; AG staff and supervisors those routed to (or shared with) their own office,
+    named by `office_field` (a path to an `Office`); auditors and anyone else none.
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if user.is_itg_staff:
+        return queryset
+    if not user.is_ag_staff:
+        return queryset.none()
+    return queryset.filter(**{office_field: user.office_id})
+
+
+def record_denied(user, action: str, object_type: str, pk) -> Http404:
+    """Record a refused look at an object the user may not see (or that does not exist); the 404 to raise."""
+    record(
+        action=action, by=user, outcome=Outcome.DENIED, object_type=object_type, object_id=str(pk)[:64],
+        reason="not found or not visible to this user",
+    )  # fmt: skip
+    return Http404("Not found.")

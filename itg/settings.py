@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "cases",
     "subpoenas",
     "subpoenas.responses",
+    "subpoenas.alerts",
     "providers",
     "tracebacks",
 ]
@@ -286,6 +287,11 @@ CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "schedule": AUDIT_CHECKPOINT_MINUTES * 60.0,
 }
 # Tracebacks (issue 5): the 24-hour clock of 47 CFR 64.1200(n)(1) is enforced by a sweep of overdue hops.
+# Alerts: rules evaluated hourly (each campaign and period drafted once); digests sent weekly.
+CELERY_BEAT_SCHEDULE |= {
+    "alert-rules": {"task": "subpoenas.alerts.tasks.run_alert_rules", "schedule": 3600.0},
+    "alert-digests": {"task": "subpoenas.alerts.tasks.send_alert_digests", "schedule": 7 * 86400.0},
+}
 CELERY_BEAT_SCHEDULE["mark-overdue-hops"] = {"task": "tracebacks.tasks.mark_overdue_hops", "schedule": 300.0}
 HOP_LINK_MAX_AGE_HOURS = env_int("HOP_LINK_MAX_AGE_HOURS", 7 * 24, minimum=1)
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("demands/", include("subpoenas.urls")),
     path("notifications/", include("itg.notifications.urls")),
     path("responses/", include("subpoenas.responses.urls")),
+    path("alerts/", include("subpoenas.alerts.urls")),
     path("providers/", include("providers.urls")),
     path("providers/", include("tracebacks.provider_urls")),
     path("tracebacks/", include("tracebacks.urls")),
@@ -26,5 +27,6 @@ urlpatterns = [
     path("api/", include("cases.api_urls")),
     path("api/", include("subpoenas.api_urls")),
     path("api/", include("subpoenas.responses.api_urls")),
+    path("api/", include("subpoenas.alerts.api_urls")),
     path("api/provider/", include("tracebacks.api.urls")),
 ]

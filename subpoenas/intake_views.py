@@ -52,9 +52,12 @@ def _initial(draft) -> tuple[dict, list[dict]]:
             "return_date": p.get("return_date") or None, "confidentiality": "standard"}  # fmt: skip
     rows = [
         {"number": r["number"], "text": r["text"], "phone_numbers": "\n".join(r["phone_numbers"]),
-         "date_from": r["date_from"] or None, "date_to": r["date_to"] or None}
+         "date_from": r["date_from"] or None, "date_to": r["date_to"] or None,
+         "providers": ", ".join(r.get("providers", [])), "campaigns": ", ".join(r.get("campaigns", []))}
         for r in p.get("requests", [])
     ]  # fmt: skip
+    if p.get("caption"):  # a draft started from an alert (subpoenas.alerts) names its matter
+        form |= {"caption": p["caption"], "new_case_title": p["caption"]}
     return form, rows
 
 

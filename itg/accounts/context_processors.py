@@ -13,6 +13,7 @@ def navigation(request) -> dict:
     if user.is_ag_staff or user.is_itg_staff:
         items.append(("Demands", reverse("subpoenas:list")))
         items.append(("Cases", reverse("cases:list")))
+        items.append(("Alerts", "/alerts/"))
     if user.is_itg_staff:  # tracebacks and the provider registry are ITG work (issue 5)
         items += [("Tracebacks", "/tracebacks/"), ("Providers", "/providers/")]
     if user.is_itg_admin or user.is_ag_supervisor:

@@ -109,6 +109,24 @@ class Action(models.TextChoices):
     CASE_MESSAGE_POSTED = "case.message_posted", "Message posted"
     CASE_NOTE_ADDED = "case.note_added", "Internal note added"
     CASE_ATTACHMENT_DOWNLOADED = "case.attachment_downloaded", "Message attachment downloaded"
+    # Alerts to law enforcement (subpoenas.alerts)
+    ALERT_RULE_CREATED = "alert_rule.created", "Alert rule created"
+    ALERT_RULE_CHANGED = "alert_rule.changed", "Alert rule changed"
+    ALERT_DRAFTED = "alert.drafted", "Alert drafted by a rule"
+    ALERT_DRAFT_UPDATED = "alert.draft_updated", "Alert draft updated"
+    ALERT_EDITED = "alert.edited", "Alert draft edited"
+    ALERT_SENT = "alert.sent", "Alert sent"
+    ALERT_SEND_FAILED = "alert.send_failed", "Alert could not be sent"
+    ALERT_SHARED = "alert.shared", "Alert shared with another office"
+    ALERT_VIEWED = "alert.viewed", "Alert viewed"
+    ALERT_VIEW_DENIED = "alert.view_denied", "Alert view denied"
+    ALERT_DOWNLOADED = "alert.downloaded", "Alert packet downloaded"
+    ALERT_DOWNLOAD_DENIED = "alert.download_denied", "Alert packet download denied"
+    ALERT_ACKNOWLEDGED = "alert.acknowledged", "Alert acknowledged"
+    ALERT_INVESTIGATION_OPENED = "alert.investigation_opened", "Investigation opened from an alert"
+    ALERT_RECORDS_REQUESTED = "alert.records_requested", "Records requested from an alert"
+    ALERT_DIGEST_SENT = "alert.digest_sent", "Weekly alert digest sent"
+    ALERT_SUBSCRIPTION_CHANGED = "alert.subscription_changed", "Alert subscription changed"
 
 
 class Outcome(models.TextChoices):

@@ -20,9 +20,13 @@ class IssuedDocument(models.Model):
     class Kind(models.TextChoices):
         RESPONSE = "response", "Response to a legal demand"
         RECEIPT = "receipt", "Receipt of a legal demand"
+        ALERT = "alert", "Alert packet to law enforcement"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    demand = models.ForeignKey(LegalDemand, on_delete=models.PROTECT, related_name="issued_documents")
+    # An alert packet (subpoenas.alerts) answers no demand: its row names the alert from the other side.
+    demand = models.ForeignKey(
+        LegalDemand, null=True, blank=True, on_delete=models.PROTECT, related_name="issued_documents"
+    )
     title = models.CharField(
         max_length=300, help_text="How the document names itself, e.g. its tracking number."
     )
@@ -57,7 +61,7 @@ class IssuedDocument(models.Model):
 
     @property
     def audit_state(self) -> str:
-        return self.demand.state
+        return self.demand.state if self.demand_id else ""
 
     @property
     def bates_range(self) -> str:

@@ -1,0 +1,270 @@
+"""What alerts need from the traceback data: campaign activity over a window, as plain data.
+
+The legal exchange (`subpoenas.alerts`) reads tracebacks only through these selectors, so `tracebacks`
+stays free of any import of `cases` or `subpoenas`. Today a campaign's volume is counted from its
+tracebacks (each traceback is one observed call; the called number's area code gives the state its
+resident was called in). When call records and the campaign rollups land (call data, campaign detection),
+only this module changes: `_volume_rows` reads the rollup instead, and the dataclasses stay as they are.
+
+Every function here is read-only and bounded: a fixed number of queries whatever the campaign's size
+(the per-number state lookup is cached in process and needs no query).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import phonenumbers
+from django.db.models import Count, Max, Min, Prefetch
+from phonenumbers import geocoder
+
+from itg.calendar import JURISDICTIONS
+from tracebacks.models import Campaign, Hop, Traceback
+
+_STATE_BY_NAME = {name.lower(): code for code, (name, _zone) in JURISDICTIONS.items()}
+_STATE_BY_NAME |= {"washington d.c.": "DC", "washington, d.c.": "DC", "u.s. virgin islands": "VI"}
+_SUFFIX = re.compile(r",\s*([A-Z]{2})$")
+
+SAMPLE_TRANSCRIPTS = 5
+MAX_PATHS = 25  # hop paths printed in a packet; the CSV/JSON carry the same 25 (the records request gets all)
+MAX_PRIOR_NOTICES = 10  # dated notices listed per provider (the count covers all of them)
+
+
+@lru_cache(maxsize=65536)
+def state_of_number(e164: str) -> str:
+    """The jurisdiction code of a US/NANP number's area code ("" for toll-free, foreign or unknown).
+
+    phonenumbers' offline geocoder names the state ("Texas") or a city and state ("Chicago, IL") for
+    geographic NANP numbers; toll-free and non-geographic numbers have no description.
+    """
+    try:
+        number = phonenumbers.parse(e164, "US")
+    except phonenumbers.NumberParseException:
+        return ""
+    description = geocoder.description_for_number(number, "en").strip()
+    if not description:
+        return ""
+    if code := _STATE_BY_NAME.get(description.lower()):
+        return code
+    match = _SUFFIX.search(description)
+    return match.group(1) if match and match.group(1) in JURISDICTIONS else ""
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    """One campaign's volume over a window: what triggers compare with their thresholds."""
+
+    campaign_id: int
+    name: str
+    kind: str
+    total: int
+    by_state: dict[str, int]
+    first_seen: dt.datetime | None
+    last_seen: dt.datetime | None
+
+    @property
+    def states(self) -> list[str]:
+        return sorted(s for s, n in self.by_state.items() if n)
+
+
+def _volume_rows(start: dt.datetime, end: dt.datetime, campaign_ids=None):
+    """(campaign id, called number, calls, first, last) over [start, end): one grouped query."""
+    rows = Traceback.objects.filter(call_at__gte=start, call_at__lt=end)
+    if campaign_ids is not None:
+        rows = rows.filter(campaign_id__in=list(campaign_ids))
+    return rows.values_list("campaign_id", "called_number").annotate(
+        n=Count("id"), first=Min("call_at"), last=Max("call_at")
+    )
+
+
+def campaign_activity_summaries(
+    start: dt.datetime, end: dt.datetime, *, campaign_ids=None
+) -> list[ActivitySummary]:
+    """Every campaign active in [start, end), with its volume nationally and per state. Two queries."""
+    by_campaign: dict[int, dict] = {}
+    for campaign_id, called, n, first, last in _volume_rows(start, end, campaign_ids):
+        acc = by_campaign.setdefault(campaign_id, {"total": 0, "states": Counter(), "first": first, "last": last})
+        acc["total"] += n
+        if state := state_of_number(called):
+            acc["states"][state] += n
+        acc["first"], acc["last"] = min(acc["first"], first), max(acc["last"], last)
+    campaigns = Campaign.objects.in_bulk(list(by_campaign))
+    return [
+        ActivitySummary(pk, campaigns[pk].name, campaigns[pk].kind, a["total"], dict(sorted(a["states"].items())),
+                        a["first"], a["last"])  # fmt: skip
+        for pk, a in sorted(by_campaign.items())
+    ]
+
+
+def campaign_call_times(campaign_ids, start: dt.datetime, end: dt.datetime) -> dict[int, list[dt.datetime]]:
+    """Each campaign's call times in the window, sorted (for storm detection). One query."""
+    out: dict[int, list[dt.datetime]] = defaultdict(list)
+    rows = Traceback.objects.filter(campaign_id__in=list(campaign_ids), call_at__gte=start, call_at__lt=end)
+    for campaign_id, at in rows.order_by("call_at").values_list("campaign_id", "call_at"):
+        out[campaign_id].append(at)
+    return out
+
+
+def campaigns_traced_to_origin(start: dt.datetime, end: dt.datetime) -> dict[int, int]:
+    """Campaigns with tracebacks completed to an originating provider in the window: campaign -> count."""
+    rows = Traceback.objects.filter(
+        status=Traceback.Status.COMPLETED, originating_provider__isnull=False, ended_at__gte=start, ended_at__lt=end
+    )
+    return dict(rows.values_list("campaign_id").annotate(n=Count("id")).values_list("campaign_id", "n"))
+
+
+def campaigns_with_new_foreign_gateway(start: dt.datetime, end: dt.datetime) -> dict[int, list[str]]:
+    """Campaigns whose tracebacks in the window reached a gateway for a foreign upstream that had never
+    served as a gateway before the window: campaign -> gateway provider names. Two queries."""
+    gateway_hops = Hop.objects.filter(role=Hop.Role.GATEWAY, upstream__is_foreign=True)
+    seen_before = set(gateway_hops.filter(asked_at__lt=start).values_list("provider_id", flat=True).distinct())
+    fresh = gateway_hops.filter(asked_at__gte=start, asked_at__lt=end).exclude(provider_id__in=seen_before)
+    out: dict[int, set[str]] = defaultdict(set)
+    for campaign_id, name in fresh.values_list("traceback__campaign_id", "provider__business_name"):
+        out[campaign_id].add(name)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+# --- The full picture of one campaign, for an alert's packet ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathHop:
+    sequence: int
+    provider: str
+    provider_rmd: str
+    role: str
+    answer: str
+    attestation: str
+    asked_at: dt.datetime | None
+    answered_at: dt.datetime | None
+    customer: str
+
+
+@dataclass(frozen=True)
+class TracebackPath:
+    traceback_id: int
+    call_at: dt.datetime
+    calling_number: str
+    called_number: str
+    called_state: str
+    status: str
+    hops: tuple[PathHop, ...]
+
+
+@dataclass(frozen=True)
+class Sample:
+    traceback_id: int
+    call_at: dt.datetime
+    calling_number: str
+    transcript: str
+    has_recording: bool
+
+
+@dataclass(frozen=True)
+class Origin:
+    provider: str
+    provider_rmd: str
+    customer: str
+    tracebacks: int
+
+
+@dataclass(frozen=True)
+class PriorNotice:
+    """The traceback requests a provider on the campaign's paths received before the window: evidence that
+    it knew (the TSR's "assisting and facilitating", 16 CFR 310.3(b))."""
+
+    provider: str
+    provider_rmd: str
+    count: int
+    dates: tuple[dt.date, ...]
+
+
+@dataclass(frozen=True)
+class CampaignActivity:
+    campaign_id: int
+    name: str
+    kind: str
+    kind_label: str
+    legal_basis: str
+    start: dt.datetime
+    end: dt.datetime
+    summary: ActivitySummary
+    caller_ids: tuple[tuple[str, int], ...]
+    samples: tuple[Sample, ...]
+    paths: tuple[TracebackPath, ...]
+    path_count: int
+    origins: tuple[Origin, ...]
+    prior_notices: tuple[PriorNotice, ...] = field(default=())
+
+
+def _empty_summary(campaign: Campaign) -> ActivitySummary:
+    return ActivitySummary(campaign.pk, campaign.name, campaign.kind, 0, {}, None, None)
+
+
+def campaign_activity(campaign_id: int, start: dt.datetime, end: dt.datetime) -> CampaignActivity:
+    """Everything an alert's packet states about one campaign over [start, end). Eight queries."""
+    campaign = Campaign.objects.get(pk=campaign_id)
+    summaries = campaign_activity_summaries(start, end, campaign_ids=[campaign_id])
+    summary = summaries[0] if summaries else _empty_summary(campaign)
+    window = Traceback.objects.filter(campaign_id=campaign_id, call_at__gte=start, call_at__lt=end)
+    caller_ids = tuple(
+        window.values_list("calling_number").annotate(n=Count("id")).order_by("-n", "calling_number")[:50]
+    )
+    samples = tuple(
+        Sample(tb.pk, tb.call_at, tb.calling_number, tb.transcript.strip(), bool(tb.recording))
+        for tb in window.exclude(transcript="").order_by("call_at", "pk")[:SAMPLE_TRANSCRIPTS]
+    )
+    hops = Hop.objects.select_related("provider").order_by("sequence")
+    traced = window.filter(hop_count__gt=0).order_by("call_at", "pk")
+    paths = tuple(_path(tb) for tb in traced.prefetch_related(Prefetch("hops", queryset=hops))[:MAX_PATHS])
+    origins = _origins(window)
+    return CampaignActivity(
+        campaign_id=campaign.pk, name=campaign.name, kind=campaign.kind, kind_label=campaign.get_kind_display(),
+        legal_basis=campaign.legal_basis, start=start, end=end, summary=summary, caller_ids=caller_ids,
+        samples=samples, paths=paths, path_count=traced.count(), origins=origins,
+        prior_notices=_prior_notices(window, start),
+    )  # fmt: skip
+
+
+def _path(tb: Traceback) -> TracebackPath:
+    return TracebackPath(
+        traceback_id=tb.pk, call_at=tb.call_at, calling_number=tb.calling_number, called_number=tb.called_number,
+        called_state=state_of_number(tb.called_number), status=tb.get_status_display(),
+        hops=tuple(
+            PathHop(h.sequence, h.provider.business_name, h.provider.rmd_number or "", h.get_role_display(),
+                    h.get_answer_display(), h.attestation, h.asked_at, h.answered_at, h.customer)
+            for h in tb.hops.all()
+        ),
+    )  # fmt: skip
+
+
+def _origins(window) -> tuple[Origin, ...]:
+    rows = (
+        Hop.objects.filter(traceback__in=window, role=Hop.Role.ORIGINATING)
+        .values_list("provider__business_name", "provider__rmd_number", "customer")
+        .annotate(n=Count("traceback_id", distinct=True))
+        .order_by("-n", "provider__business_name", "customer")
+    )
+    return tuple(Origin(name, rmd or "", customer, n) for name, rmd, customer, n in rows)
+
+
+def _prior_notices(window, start: dt.datetime) -> tuple[PriorNotice, ...]:
+    """Traceback requests (any campaign) to the providers on this window's paths, before the window."""
+    providers = Hop.objects.filter(traceback__in=window).values("provider_id")
+    earlier = Hop.objects.filter(provider_id__in=providers, asked_at__lt=start)
+    counts: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+    rows = earlier.order_by("provider__business_name", "-asked_at").values_list(
+        "provider__business_name", "provider__rmd_number", "asked_at"
+    )
+    totals = Counter()
+    for name, rmd, asked in rows.iterator():
+        key = (name, rmd or "")
+        totals[key] += 1
+        if len(counts[key]) < MAX_PRIOR_NOTICES:
+            counts[key].append(asked.date())
+    return tuple(PriorNotice(name, rmd, totals[(name, rmd)], tuple(dates)) for (name, rmd), dates in counts.items())
