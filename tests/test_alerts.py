@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 
 from itg.accounts.models import Office
 from itg.audit.models import AuditEvent
@@ -18,7 +19,16 @@ from subpoenas.alerts.packet import packet_csv, packet_json
 from subpoenas.responses.issuing import open_issued
 from subpoenas.responses.models import IssuedDocument
 from subpoenas.responses.verification import document_verify
-from tests.alerts_helpers import OK_NUMBERS, PERIOD, SSA, TODAY, drafted_alert, plant_campaign, sent_alert, volume_rule
+from tests.alerts_helpers import (
+    OK_NUMBERS,
+    PERIOD,
+    SSA,
+    TODAY,
+    drafted_alert,
+    plant_campaign,
+    sent_alert,
+    volume_rule,
+)
 from tests.factories import make_user
 from tests.responses_helpers import pdf_text
 from tracebacks.alerting import state_of_number
@@ -70,7 +80,7 @@ def test_a_second_rule_updates_the_same_draft(people):
     alert.refresh_from_db()
     assert Alert.objects.count() == 1
     assert sorted(t["rule_name"] for t in alert.triggers) == ["Two states", "Volume 3"]
-    with pytest.raises(Exception):  # the database itself refuses a second alert for the period
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database refuses a second one too
         Alert.objects.create(campaign=alert.campaign, period_start=PERIOD[0], period_end=PERIOD[1], title="dup")
 
 
