@@ -52,3 +52,18 @@ def test_seed_demo_builds_a_consistent_world_once(db, settings):
         Hop.objects.count(),
     )
     assert again == counts
+    _assert_demo_alerts()
+
+
+def _assert_demo_alerts() -> None:
+    """Alerts in each state of the flow, routed to several states, Texas in each, California not in all."""
+    from subpoenas.alerts.models import Alert, AlertRecipient
+
+    assert Alert.objects.filter(status="draft").exists()
+    sent = list(Alert.objects.filter(status="sent").prefetch_related("recipients__office"))
+    assert len(sent) == 4 and all(a.document_id for a in sent)
+    states = [{c.office.state for c in a.recipients.all()} for a in sent]
+    assert all("TX" in s and len(s) >= 2 for s in states) and any("CA" not in s for s in states)
+    texas = set(AlertRecipient.objects.filter(office__state="TX").values_list("status", flat=True))
+    assert {"acknowledged", "investigating", "records_requested"} <= texas
+    assert texas & {"delivered", "viewed"}

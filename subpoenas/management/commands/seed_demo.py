@@ -14,9 +14,10 @@ from django.test.utils import override_settings
 from cases.demo import seed_cases
 from itg.accounts.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_people
 from itg.audit.demo import seed_audit
+from subpoenas.alerts.demo import seed_alerts
 from subpoenas.demo import seed_demands
 from subpoenas.responses.demo import seed_responses
-from tracebacks.demo import seed_tracebacks
+from tracebacks.demo import REFERENCE, seed_tracebacks
 
 
 def seed_ivy_id() -> int | None:
@@ -61,6 +62,7 @@ class Command(BaseCommand):
                 seed_tracebacks(scale=max(1, options["scale"]), created_by=seed_ivy_id())
             seed_demands()  # outside the block above: intake stores files and commits per demand
             seed_responses()  # one delivered, signed response (renders and signs: outside any transaction)
+            seed_alerts(REFERENCE)  # alerts in each state of the flow (four signed packets)
         self.stdout.write(seed_audit())  # last: a signed checkpoint over everything seeding recorded
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at http://127.0.0.1:8000/ as:"))
         for person in DEMO_PEOPLE:
