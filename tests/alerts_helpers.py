@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from itg.accounts.services import ag_office
 from subpoenas.alerts import services
 from tests.factories import make_campaign, make_provider
 from tests.responses_helpers import make_completed_traceback
+from tracebacks.alerting import state_of_number
 
 TODAY = dt.date(2026, 1, 21)  # a Wednesday: its 7-day period is Monday 19 to Sunday 25 January 2026
 PERIOD = (dt.date(2026, 1, 19), dt.date(2026, 1, 25))
@@ -18,6 +20,8 @@ OK_NUMBERS = ["+14055550104", "+19185550105"]
 def plant_campaign(name: str = "SSA-Suspended-P2", *, numbers=TX_NUMBERS + OK_NUMBERS, kind: str = "ssa"):
     """Five traced calls (three into TX, two into OK), caller ID spoofing SSA's number, one origin."""
     campaign = make_campaign(name, kind)
+    for state in {state_of_number(n) for n in numbers}:
+        ag_office(state)  # reference offices come from a migration, which a transactional test's flush empties
     origin = make_provider("Robo Origin Telecom LLC")
     tracebacks = []
     for n, called in enumerate(numbers):

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
-from itg.accounts.models import Office
+from itg.accounts.services import ag_office
 from itg.audit.models import AuditEvent
 from itg.notifications.models import Notification
 from subpoenas.alerts import services, subscriptions, triggers
@@ -117,7 +117,7 @@ def test_an_alert_no_office_would_receive_is_refused_and_nothing_is_half_sent(pe
     plant_campaign(numbers=["+13105550100", "+14155550101", "+12135550102"])  # California only
     volume_rule(people.ada)
     [alert] = services.rules_run(today=TODAY)
-    subscriptions.subscription_set(by=make_user("cass", "ag_supervisor", "CA"), office=Office.objects.get(state="CA"),
+    subscriptions.subscription_set(by=make_user("cass", "ag_supervisor", "CA"), office=ag_office("CA"),
                                    min_volume=100)  # fmt: skip
     files_before = _stored_files()
 
@@ -140,7 +140,7 @@ def _stored_files() -> set[str]:
 
 
 def test_subscriptions_filter_route_and_hold_for_the_digest(people, on_commit):
-    ok_office, ny_office = Office.objects.get(state="OK"), Office.objects.get(state="NY")
+    ok_office, ny_office = ag_office("OK"), ag_office("NY")
     subscriptions.subscription_set(by=people.sam, office=people.sam.office, delivery="weekly")
     subscriptions.subscription_set(by=make_user("olga", "ag_supervisor", "OK"), office=ok_office, min_volume=3)
     subscriptions.subscription_set(by=people.nora, office=ny_office, task_force_kinds=["ssa"])
@@ -157,7 +157,7 @@ def test_subscriptions_filter_route_and_hold_for_the_digest(people, on_commit):
 
 
 def test_a_digest_for_an_office_with_no_users_is_refused_and_kept(people, on_commit):
-    ok_office = Office.objects.get(state="OK")
+    ok_office = ag_office("OK")
     olga = make_user("olga", "ag_supervisor", "OK")
     subscriptions.subscription_set(by=olga, office=ok_office, delivery="weekly")
     olga.is_active = False

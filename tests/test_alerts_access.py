@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from cases.access import cases_visible_to
 from cases.models import Case
 from cases.services import case_share
-from itg.accounts.models import Office
+from itg.accounts.services import ag_office
 from itg.audit.models import AuditEvent
 from subpoenas.alerts import recipient, services
 from subpoenas.alerts.models import AlertRecipient
@@ -77,7 +77,7 @@ def test_first_view_marks_the_copy_viewed(client, people, alert):
 
 def test_sharing_gives_another_office_the_alert(client, people, alert, on_commit):
     with on_commit():
-        services.alert_share(by=people.ivy, alert=alert, office=Office.objects.get(state="CA"))
+        services.alert_share(by=people.ivy, alert=alert, office=ag_office("CA"))
     verified_login(client, people.carl)
     assert client.get(f"/alerts/{alert.pk}/").status_code == 200
     assert people.carl.notifications.filter(key=f"alert:{alert.pk}").count() == 1
@@ -110,7 +110,7 @@ def test_opening_an_investigation_creates_exactly_one_linked_case_of_that_office
     copy = AlertRecipient.objects.get(alert=alert, office__state="TX")
     assert copy.case == case and copy.status == "investigating" and copy.acknowledged_by == people.tess
     assert case.lead_state == "TX" and case in cases_visible_to(people.tess)
-    case_share(by=people.sam, case=case, office=Office.objects.get(state="NY"))  # shareable like any case
+    case_share(by=people.sam, case=case, office=ag_office("NY"))  # shareable like any case
     assert case in cases_visible_to(people.nora)
     assert client.get(f"/cases/{case.pk}/").status_code == 200
 
