@@ -164,3 +164,11 @@ def test_alert_lists_do_not_grow_with_alerts(client, people, on_commit, who):
     # Page and API each: session, user (with office), OTP device, alerts (with campaign), their copies
     # (prefetched, with office), plus the unread-notification count on the page: the same for 1 or 3 alerts.
     assert len(five) == len(one), [q["sql"][:80] for q in five.captured_queries]
+
+
+def test_the_openapi_schema_documents_the_alerts_endpoints(client, people):
+    verified_login(client, people.tess)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    assert "get" in schema["paths"]["/api/alerts/"] and "get" in schema["paths"]["/api/alerts/{id}/"]
+    assert "post" in schema["paths"]["/api/alerts/{id}/acknowledge/"]
+    assert {"reference", "states", "my_copy", "packet_pdf_url"} <= set(schema["components"]["schemas"]["AlertOut"]["properties"])
