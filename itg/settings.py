@@ -339,10 +339,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "ENUM_NAME_OVERRIDES": {
-        "AlertStatusEnum": "subpoenas.alerts.models.Alert.Status",
-        "AlertCopyStatusEnum": "subpoenas.alerts.models.AlertRecipient.Status",
-    },
 }
 
 # --- Security headers ------------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from subpoenas.alerts.models import Alert, AlertRecipient
 class CopyOut(serializers.ModelSerializer):
     office = serializers.CharField(source="office.name")
     state = serializers.CharField(source="office.state")
+    # Plain strings with their values listed (as the responses API does): one `status` enum per schema.
+    status = serializers.CharField(read_only=True, help_text=", ".join(AlertRecipient.Status.values))
 
     class Meta:
         model = AlertRecipient
@@ -33,6 +35,7 @@ class CopyOut(serializers.ModelSerializer):
 
 class AlertOut(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
+    status = serializers.CharField(read_only=True, help_text=", ".join(Alert.Status.values))
     campaign = serializers.CharField(source="campaign.name")
     campaign_kind = serializers.CharField(source="campaign.kind")
     states = serializers.SerializerMethodField()
