@@ -6,6 +6,12 @@
   django-guardian object permission granted to the office's group).
 * Auditors see no matters, only the audit trail.
 
+Seeing a matter is not acting on it. Only the office that issued a demand acts for the requester (answers a
+clarification, withdraws, records a petition to compel, answers an extension request): `acts_for_office`.
+An office a case is shared with reads it; it writes in the case's thread only when the lead office allowed
+it for that share (a second object permission, `post_in_thread`, off by default: a task-force member may
+read the lead state's matter without speaking for it to the ITG): `may_post_in_thread`.
+
 Every list, search, export and notification that touches case-owned objects is scoped with
 `cases_visible_to`; single objects are fetched with `case_for`, which answers 404 both for a case that
 does not exist and for one the user may not see (ids reveal nothing), and records the attempt.
@@ -22,6 +28,8 @@ from itg.audit.services import record
 
 VIEW_PERMISSION = "cases.view_case"
 VIEW_CODENAME = "view_case"
+POST_PERMISSION = "cases.post_in_thread"
+POST_CODENAME = "post_in_thread"
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
@@ -66,3 +74,32 @@ def case_for(user, pk, *, audit: bool = True) -> Case:
     if audit:
         record(action=Action.CASE_VIEWED, by=user, obj=case)
     return case
+
+
+def acts_for_office(user, office_id) -> bool:
+    """True when the user is AG staff (or supervisor) of exactly that office: the issuing office's people.
+
+    Every requester-side action on a demand is gated by this: a state the case is shared with sees the
+    demand but never withdraws, disputes or answers for the office that issued it."""
+    return bool(
+        user and user.is_authenticated and user.is_active and user.is_ag_staff and office_id
+        and user.office_id == office_id
+    )  # fmt: skip
+
+
+def is_lead_office(user, case: Case) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.is_ag_staff
+                and user.state == case.lead_state)  # fmt: skip
+
+
+def may_post_in_thread(user, case: Case) -> bool:
+    """ITG staff and the lead office write in a case's thread; a shared office only if the lead allowed it."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_itg_staff or is_lead_office(user, case):
+        return True
+    if not user.is_ag_staff:
+        return False
+    return CaseGroupObjectPermission.objects.filter(
+        group_id=user.office.group_id, permission__codename=POST_CODENAME, content_object=case
+    ).exists()

@@ -34,6 +34,7 @@ class Action(models.TextChoices):
     CASE_UPDATED = "case.updated", "Case updated"
     CASE_SHARED = "case.shared", "Case shared"
     CASE_UNSHARED = "case.unshared", "Case share revoked"
+    CASE_SHARE_UPDATED = "case.share_updated", "Shared office's thread posting changed"
     CASE_ASSIGNED = "case.assigned", "Case assigned"
     # Audit itself
     AUDIT_VIEWED = "audit.viewed", "Audit trail viewed"
