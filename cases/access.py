@@ -58,18 +58,9 @@ def case_for(user, pk, *, audit: bool = True) -> Case:
         raise Http404("No such case.") from None
     case = cases_visible_to(user).select_related("owner", "created_by").filter(pk=pk).first()
     if case is None:
-        # The audit row names the case's state (the user still learns nothing): the lead state's
-        # supervisor sees, in their access history, who tried to open their matter.
-        lead_state = Case.objects.filter(pk=pk).values_list("lead_state", flat=True).first()
-        record(
-            action=Action.CASE_VIEW_DENIED,
-            by=user,
-            outcome=Outcome.DENIED,
-            object_type="cases.case",
-            object_id=str(pk),
-            object_state=lead_state or "",
-            reason="not visible to this user" if lead_state else "no such case",
-        )
+        found = Case.objects.filter(pk=pk).values_list("lead_state", "title").first()
+        record_denied(user, action=Action.CASE_VIEW_DENIED, object_type="cases.case", object_id=pk, matter=found,
+                      noun="case")  # fmt: skip
         raise Http404("No such case.")
     if audit:
         record(action=Action.CASE_VIEWED, by=user, obj=case)
@@ -103,3 +94,19 @@ def may_post_in_thread(user, case: Case) -> bool:
     return CaseGroupObjectPermission.objects.filter(
         group_id=user.office.group_id, permission__codename=POST_CODENAME, content_object=case
     ).exists()
+
+
+def record_denied(
+    user, *, action: str, object_type: str, object_id, matter: tuple[str, str] | None, noun: str = "object"
+) -> None:
+    """The one writer of a denied attempt on a matter or anything it owns (a demand, a document, a response).
+
+    `matter` is the (state, label) of the object as it really is, read without the user's scope, or None
+    when no such object exists. The user learns nothing (they get the same 404 either way); the row names
+    the matter's state and label so the lead state's supervisor, whose access history is scoped by that
+    state, sees who tried to open which of their matters (CJIS 5.4.1.1, AU-3)."""
+    state, label = matter or ("", "")
+    record(
+        action=action, by=user, outcome=Outcome.DENIED, object_type=object_type, object_id=str(object_id)[:64],
+        object_state=state, label=label, reason="not visible to this user" if matter else f"no such {noun}",
+    )  # fmt: skip

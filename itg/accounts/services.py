@@ -248,6 +248,23 @@ def otp_enrol_confirm(*, user: User, device: TOTPDevice, code: str) -> bool:
 
 
 @transaction.atomic
+def otp_login_complete(*, request, device: TOTPDevice) -> None:
+    """The second factor was accepted: the session becomes verified, under a new key, and it is recorded.
+
+    The key is rotated here as it was at the password step (OWASP session management: renew the session
+    id at every privilege change), so a key learnt before the code was entered is worth nothing after it.
+    The session register follows the new key, so deactivation still ends this session."""
+    from django_otp import login as otp_login
+
+    old_key = request.session.session_key
+    otp_login(request, device)
+    request.session.cycle_key()
+    if old_key:
+        LoginSession.objects.filter(session_key=old_key).update(session_key=request.session.session_key)
+    record(action=Action.OTP_VERIFIED, by=request.user, obj=request.user, reason=f"device {device.name}"[:500])
+
+
+@transaction.atomic
 def api_token_create(*, user: User) -> str:
     """A new API token (any previous one stops working); shown to the user once."""
     Token.objects.filter(user=user).delete()

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itg.accounts import services
@@ -83,7 +82,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             None if wait else next((d for d in devices if d.verify_token(form.cleaned_data["code"])), None)
         )
         if device is not None:
-            otp_login(request, device)
+            services.otp_login_complete(request=request, device=device)
             return redirect(_next_url(request))
         # A wrong code, or any code while throttled, is a failed attempt towards the account lockout.
         user_login_failed.send(
@@ -127,7 +126,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.otp_enrol_confirm(user=user, device=device, code=form.cleaned_data["code"]):
-            otp_login(request, device)
+            services.otp_login_complete(request=request, device=device)
             messages.success(
                 request, "Two-factor login is set up. You will be asked for a code at each login."
             )

@@ -16,6 +16,7 @@ class Action(models.TextChoices):
     UNLOCKED = "auth.unlocked", "Account unlocked"
     OTP_VERIFIED = "auth.otp_verified", "Two-factor code accepted"
     OTP_FAILED = "auth.otp_failed", "Two-factor code refused"
+    ROLE_DENIED = "auth.role_denied", "Page refused to this role"
     OTP_ENROLLED = "auth.otp_enrolled", "Two-factor enrolled"
     OTP_RESET = "auth.otp_reset", "Two-factor reset"
     API_TOKEN_CREATED = "auth.api_token_created", "API token created"
@@ -61,6 +62,9 @@ class Action(models.TextChoices):
     HOP_NO_RESPONSE = "hop.no_response", "Hop marked no response"
     HOP_REASSIGNED = "hop.reassigned", "Hop reassigned"
     HOP_LINK_DENIED = "hop.link_denied", "Hop link refused"
+    HOP_LINK_OPENED = "hop.link_opened", "Hop opened by the provider through its link"
+    HOP_PROVIDER_VIEWED = "hop.provider_viewed", "Hop read by the provider through the API"
+    HOP_VIEW_DENIED = "hop.view_denied", "Hop not found for this provider"
     # Responses to legal demands (subpoenas.responses)
     EVIDENCE_PROPOSED = "evidence.proposed", "Responsive records proposed"
     EVIDENCE_LINKED = "evidence.linked", "Evidence linked to a request"
