@@ -18,15 +18,19 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itg.accounts import services
 from itg.accounts.forms import CodeForm, InviteForm, LoginForm, ResetOtpForm, RoleForm, SetPasswordForm
-from itg.accounts.lockout import locked_emails
+from itg.accounts.lockout import locked_emails, locked_until
 from itg.accounts.middleware import otp_exempt
 from itg.accounts.models import Invitation, User
 from itg.accounts.qr import qr_svg
 from itg.accounts.roles import ITGAdminRequiredMixin, UserManagerRequiredMixin
 
 LOCKED_MESSAGE = (
-    "This account is locked after too many failed attempts. "
-    "Ask an ITG administrator to unlock it; waiting will not unlock it."
+    "This account is locked for 30 minutes after 5 failed attempts (it unlocks by itself at {until}). "
+    "Ask an ITG administrator to unlock it sooner."
+)
+THROTTLED_MESSAGE = (
+    "Too many failed logins came from your network address. Wait 15 minutes, then try again; "
+    "no account was locked by these attempts."
 )
 
 
@@ -38,11 +42,17 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def locked_out(request: HttpRequest, response=None, credentials=None, *args, **kwargs) -> HttpResponse:
-    """django-axes calls this when an account is locked: the login page with a plain explanation."""
+    """django-axes calls this when an account is locked or the address throttled: a plain explanation."""
     if request.user.is_authenticated:
         logout(request)
-    form = LoginForm(initial={"username": (credentials or {}).get("username", "")})
-    return render(request, "accounts/login.html", {"form": form, "locked": LOCKED_MESSAGE}, status=403)
+    email = str((credentials or {}).get("username", ""))
+    until = locked_until(email) if email else None
+    if until:
+        message = LOCKED_MESSAGE.format(until=f"{until:%H:%M} UTC")
+    else:
+        message = THROTTLED_MESSAGE
+    form = LoginForm(initial={"username": email})
+    return render(request, "accounts/login.html", {"form": form, "locked": message}, status=403)
 
 
 @login_not_required

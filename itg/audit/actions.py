@@ -14,6 +14,7 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "auth.login_failed", "Login failed"
     LOCKED_OUT = "auth.locked_out", "Account locked out"
     UNLOCKED = "auth.unlocked", "Account unlocked"
+    ADDRESS_THROTTLED = "auth.address_throttled", "Client address throttled after failed logins"
     OTP_VERIFIED = "auth.otp_verified", "Two-factor code accepted"
     OTP_FAILED = "auth.otp_failed", "Two-factor code refused"
     ROLE_DENIED = "auth.role_denied", "Page refused to this role"
