@@ -18,7 +18,7 @@ from tests.factories import PASSWORD, make_user
 T0 = "2026-03-02 15:00:00"
 
 
-def log_in(client, user, password="wrong password", ip="203.0.113.9"):
+def log_in(client, user, password="wrong password", ip="203.0.113.9"):  # noqa: S107 - a test password
     return client.post("/accounts/login/", {"username": user.email, "password": password}, REMOTE_ADDR=ip)
 
 

@@ -47,10 +47,7 @@ def locked_out(request: HttpRequest, response=None, credentials=None, *args, **k
         logout(request)
     email = str((credentials or {}).get("username", ""))
     until = locked_until(email) if email else None
-    if until:
-        message = LOCKED_MESSAGE.format(until=f"{until:%H:%M} UTC")
-    else:
-        message = THROTTLED_MESSAGE
+    message = LOCKED_MESSAGE.format(until=f"{until:%H:%M} UTC") if until else THROTTLED_MESSAGE
     form = LoginForm(initial={"username": email})
     return render(request, "accounts/login.html", {"form": form, "locked": message}, status=403)
 
