@@ -326,6 +326,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "itg.api_errors.exception_handler",
+    # itg/throttling.py. Reading a PDF and checking a signature cost a worker seconds: a person needs a few a
+    # minute. Login posts per address sit above what an office behind one NAT address types, below a script.
+    # Providers answer by batch jobs: two requests a second per token.
+    "DEFAULT_THROTTLE_RATES": {
+        "extraction": env_str("THROTTLE_EXTRACTION", "10/minute"),
+        "verification": env_str("THROTTLE_VERIFICATION", "10/minute"),
+        "login": env_str("THROTTLE_LOGIN", "60/minute"),
+        "provider": env_str("THROTTLE_PROVIDER", "120/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ITG Portal API",

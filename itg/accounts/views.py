@@ -23,6 +23,7 @@ from itg.accounts.middleware import otp_exempt
 from itg.accounts.models import Invitation, User
 from itg.accounts.qr import qr_svg
 from itg.accounts.roles import ITGAdminRequiredMixin, UserManagerRequiredMixin
+from itg.throttling import LoginThrottle, page_refusal
 
 LOCKED_MESSAGE = (
     "This account is locked for 30 minutes after 5 failed attempts (it unlocks by itself at {until}). "
@@ -57,6 +58,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_verified():
         return redirect(_next_url(request))
     form = LoginForm(request.POST or None)
+    if request.method == "POST" and (refused := page_refusal(request, LoginThrottle)):
+        form = LoginForm(initial={"username": request.POST.get("username", "")})
+        response = render(request, "accounts/login.html", {"form": form, "locked": refused[0]}, status=429)
+        response["Retry-After"] = str(refused[1])
+        return response
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]

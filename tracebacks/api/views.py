@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.throttling import ClearThrottleMessage, ProviderThrottle
 from providers.selectors import provider_suggestions
 from tracebacks import selectors, services
 from tracebacks.api.auth import IsProvider, ProviderTokenAuthentication
@@ -18,9 +19,10 @@ from tracebacks.api.serializers import AnswerIn, HopOut, SuggestionsOut
 from tracebacks.services.hops import AnswerIn as AnswerData
 
 
-class _ProviderAPI:
+class _ProviderAPI(ClearThrottleMessage):
     authentication_classes = [ProviderTokenAuthentication]
     permission_classes = [IsProvider]
+    throttle_classes = [ProviderThrottle]
 
 
 class HopListView(_ProviderAPI, generics.ListAPIView):
