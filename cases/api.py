@@ -65,6 +65,9 @@ class MessageIn(serializers.Serializer):
 class ShareIn(serializers.Serializer):
     office = serializers.IntegerField(help_text="The id of the AG office to share with.")
     revoke = serializers.BooleanField(default=False)
+    may_post = serializers.BooleanField(
+        default=False, help_text="The office may write in the case's thread (off: it only reads the case)."
+    )
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -96,7 +99,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if data.validated_data["revoke"]:
             services.case_unshare(by=request.user, case=case, office=office)
         else:
-            services.case_share(by=request.user, case=case, office=office)
+            services.case_share(by=request.user, case=case, office=office, may_post=data.validated_data["may_post"])
         return Response(CaseOut(case).data)
 
     @extend_schema(methods=["get"], responses={200: MessageOut(many=True)})

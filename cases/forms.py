@@ -20,6 +20,10 @@ class CaseForm(forms.Form):
 
 class ShareForm(forms.Form):
     office = forms.ModelChoiceField(label="Share with", queryset=Office.objects.none())
+    may_post = forms.BooleanField(
+        label="May write in the thread", required=False,
+        help_text="Off: the office reads the case and its demands, but does not write to the ITG for you.",
+    )  # fmt: skip
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)

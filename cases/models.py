@@ -33,6 +33,8 @@ class Case(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["lead_state", "-created_at"], name="case_state_recent_idx")]
+        # Granted per share to an office's group (cases.access.may_post_in_thread); never to a user.
+        permissions = [("post_in_thread", "Post in the case's thread (an office the case is shared with)")]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.lead_state})"

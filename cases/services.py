@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from guardian.shortcuts import assign_perm, get_groups_with_perms, remove_perm
 
-from cases.access import VIEW_PERMISSION
+from cases.access import POST_PERMISSION, VIEW_PERMISSION, may_post_in_thread
 from cases.models import Case, CaseMessage, MessageAttachment
 from itg.accounts.models import Office, User
 from itg.audit.actions import Action
@@ -38,12 +38,17 @@ def may_share(by: User, case: Case) -> bool:
 
 
 def case_shared_offices(case: Case) -> list[Office]:
-    groups = get_groups_with_perms(case, attach_perms=False)
-    return list(Office.objects.filter(group__in=groups).order_by("name"))
+    """The offices the case is shared with, each with `may_post` (allowed to write in the thread)."""
+    perms = get_groups_with_perms(case, attach_perms=True)
+    offices = list(Office.objects.filter(group__in=list(perms)).select_related("group").order_by("name"))
+    for office in offices:
+        office.may_post = "post_in_thread" in perms.get(office.group, [])
+    return offices
 
 
 @transaction.atomic
-def case_share(*, by: User, case: Case, office: Office) -> None:
+def case_share(*, by: User, case: Case, office: Office, may_post: bool = False) -> None:
+    """Share the matter with another AG office: it reads it; it writes in the thread only if `may_post`."""
     if not may_share(by, case):
         raise PermissionDenied("Only a supervisor of the lead state's office can share this case.")
     if office.kind != Office.Kind.AG:
@@ -53,7 +58,25 @@ def case_share(*, by: User, case: Case, office: Office) -> None:
     if office in case_shared_offices(case):
         raise ValidationError({"office": f"The case is already shared with {office.name}."})
     assign_perm(VIEW_PERMISSION, office.group, case)
-    record(action=Action.CASE_SHARED, by=by, obj=case, changes={"shared_with": [None, office.name]})
+    if may_post:
+        assign_perm(POST_PERMISSION, office.group, case)
+    record(action=Action.CASE_SHARED, by=by, obj=case,
+           changes={"shared_with": [None, office.name], "may_post": [None, may_post]})  # fmt: skip
+
+
+@transaction.atomic
+def case_share_posting_set(*, by: User, case: Case, office: Office, may_post: bool) -> None:
+    """The lead office allows (or stops) a shared office writing in the case's thread."""
+    if not may_share(by, case):
+        raise PermissionDenied("Only a supervisor of the lead state's office decides who writes in the thread.")
+    current = {o.pk: o.may_post for o in case_shared_offices(case)}
+    if office.pk not in current:
+        raise ValidationError({"office": f"The case is not shared with {office.name}."})
+    if current[office.pk] == may_post:
+        return
+    (assign_perm if may_post else remove_perm)(POST_PERMISSION, office.group, case)
+    record(action=Action.CASE_SHARE_UPDATED, by=by, obj=case, label=f"{case} / {office.name}",
+           changes={"may_post": [not may_post, may_post], "office": [None, office.name]})  # fmt: skip
 
 
 @transaction.atomic
@@ -63,6 +86,7 @@ def case_unshare(*, by: User, case: Case, office: Office) -> None:
     if office not in case_shared_offices(case):
         raise ValidationError({"office": f"The case is not shared with {office.name}."})
     remove_perm(VIEW_PERMISSION, office.group, case)
+    remove_perm(POST_PERMISSION, office.group, case)
     record(action=Action.CASE_UNSHARED, by=by, obj=case, changes={"shared_with": [office.name, None]})
 
 
@@ -87,6 +111,11 @@ def case_message_post(*, by: User, case: Case, body: str, internal: bool = False
         raise PermissionDenied("Only ITG staff write internal notes.")
     if not (by.is_itg_staff or by.is_ag_staff):
         raise PermissionDenied("Only AG and ITG staff write in a case's thread.")
+    if not may_post_in_thread(by, case):
+        raise PermissionDenied(
+            "Your office reads this shared case; only the lead state's office writes in its thread, "
+            "unless its supervisor allows your office to."
+        )
     if not body.strip():
         raise ValidationError({"body": "Write the message."})
     checked = []

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from cases import services
-from cases.access import case_for
+from cases.access import case_for, may_post_in_thread
 from cases.forms import AssignForm, CaseForm, ShareForm
 from cases.selectors import case_counts_for, case_list_for, case_messages_for, message_attachment_for
 from itg.accounts.models import Office
@@ -72,6 +72,7 @@ class CaseDetailView(MatterUserRequiredMixin, View):
             # The case was fetched through `case_for`: everything that belongs to it is visible too.
             "demands": list(case.demands.order_by("due_at")),
             "thread": list(case_messages_for(user, case)),
+            "may_post": may_post_in_thread(user, case),
             "shared_offices": services.case_shared_offices(case)
             if (may_share or user.is_itg_staff)
             else None,
@@ -86,6 +87,16 @@ class CaseShareView(MatterUserRequiredMixin, View):
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         case = case_for(request.user, pk, audit=False)
+        if request.POST.get("posting"):
+            office = get_object_or_404(Office, pk=request.POST["posting"])
+            allow = request.POST.get("allow") == "1"
+            try:
+                services.case_share_posting_set(by=request.user, case=case, office=office, may_post=allow)
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, _message(error))
+            else:
+                messages.success(request, f"{office.name} {'may now' if allow else 'no longer may'} write in the thread.")
+            return redirect(case)
         if request.POST.get("revoke"):
             office = get_object_or_404(Office, pk=request.POST["revoke"])
             try:
@@ -98,7 +109,7 @@ class CaseShareView(MatterUserRequiredMixin, View):
         form = ShareForm(request.POST, case=case)
         if form.is_valid():
             try:
-                services.case_share(by=request.user, case=case, office=form.cleaned_data["office"])
+                services.case_share(by=request.user, case=case, **form.cleaned_data)
             except ValidationError as error:
                 form.add_error("office", error.messages)
             else:

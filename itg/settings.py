@@ -140,15 +140,18 @@ INVITATION_VALID_HOURS = env_int("INVITATION_VALID_HOURS", 72, minimum=1)
 
 AXES_FAILURE_LIMIT = 5
 AXES_FAILURE_WINDOW = timedelta(minutes=15)  # read by itg.accounts.lockout
-AXES_COOLOFF_TIME = None  # locked until an ITG administrator unlocks the account
-AXES_LOCKOUT_PARAMETERS = ["username"]  # the account, whichever address the attempts come from
+# CJIS AC-7: locked for 30 minutes (or until an ITG administrator unlocks); attempts during the lock do not
+# extend it. The per-address throttle is in itg.accounts.lockout (ADDRESS_FAILURE_LIMIT).
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_PARAMETERS = ["username"]  # axes counts per account; the handler adds the address throttle
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_HANDLER = "itg.accounts.lockout.WindowedAxesHandler"
 AXES_LOCKOUT_CALLABLE = "itg.accounts.views.locked_out"
 AXES_VERBOSE = False
-# axes.W006 suggests also locking by address. We lock the account only: a whole AG office behind one
-# NAT address must not be locked out, until an administrator acts, by one person's typos.
+# axes.W006 suggests locking by address with the account's limit: one office behind a NAT address would be
+# locked by five typos. The handler throttles an address at its own, higher limit instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Covering indexes (INCLUDE columns) speed up the queue on PostgreSQL; SQLite just ignores the extra columns.
@@ -329,6 +332,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "itg.api_errors.exception_handler",
+    # itg/throttling.py. Reading a PDF and checking a signature cost a worker seconds: a person needs a few a
+    # minute. Login posts per address sit above what an office behind one NAT address types, below a script.
+    # Providers answer by batch jobs: two requests a second per token.
+    "DEFAULT_THROTTLE_RATES": {
+        "extraction": env_str("THROTTLE_EXTRACTION", "10/minute"),
+        "verification": env_str("THROTTLE_VERIFICATION", "10/minute"),
+        "login": env_str("THROTTLE_LOGIN", "60/minute"),
+        "provider": env_str("THROTTLE_PROVIDER", "120/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ITG Portal API",

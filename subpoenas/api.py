@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from itg.accounts.roles import IsAGStaff, IsMatterUser
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.throttling import ClearThrottleMessage, ExtractionThrottle
 from itg.uploads import PDF_ONLY, check_upload, open_stored
 from subpoenas import intake, selectors, services, workflow
 from subpoenas.extraction import prefill_from_text
@@ -429,10 +430,11 @@ class ExtractIn(serializers.Serializer):
     document = serializers.FileField(help_text="A demand PDF; nothing is stored.")
 
 
-class ExtractView(viewsets.ViewSet):
+class ExtractView(ClearThrottleMessage, viewsets.ViewSet):
     """Read a demand PDF and return the requests, phone numbers and dates found, for the client to confirm."""
 
     permission_classes = [IsAGStaff]
+    throttle_classes = [ExtractionThrottle]
     parser_classes = [MultiPartParser]
 
     @extend_schema(request={"multipart/form-data": ExtractIn}, responses={200: dict})

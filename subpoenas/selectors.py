@@ -10,12 +10,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases.access import cases_visible_to
-from itg.audit.actions import Action, Outcome
+from cases.access import cases_visible_to, record_denied
+from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.calendar import tz_for
 from subpoenas.extraction import find_phone_numbers
-from subpoenas.models import OPEN_STATUSES, DemandDocument, IntakeDraft, LegalDemand
+from subpoenas.models import OPEN_STATUSES, DemandDocument, DemandRequest, IntakeDraft, LegalDemand
 
 
 def demands_visible_to(user) -> QuerySet[LegalDemand]:
@@ -29,11 +29,33 @@ def demands_visible_to(user) -> QuerySet[LegalDemand]:
     return LegalDemand.objects.filter(case_id__in=list(cases.values_list("pk", flat=True)))
 
 
+def _matter_of(object_type: str, pk) -> tuple[str, str] | None:
+    """The (state, label) of a demand-owned object as it really is, unscoped: for the denial's audit row.
+
+    The label starts with the demand's tracking number, so the lead state's supervisor knows the matter."""
+    from subpoenas.responses.models import EvidenceLink, Response
+
+    demand = {"subpoenas.legaldemand": "", "subpoenas.demanddocument": "demand__",
+              "subpoenas.demandrequest": "demand__", "responses.evidencelink": "request__demand__",
+              "responses.response": "demand__"}[object_type]  # fmt: skip
+    model = {"subpoenas.legaldemand": LegalDemand, "subpoenas.demanddocument": DemandDocument,
+             "subpoenas.demandrequest": DemandRequest, "responses.evidencelink": EvidenceLink,
+             "responses.response": Response}[object_type]  # fmt: skip
+    try:
+        row = model.objects.filter(pk=int(pk)).values_list(f"{demand}state", f"{demand}tracking_number").first()
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if row is None:
+        return None
+    name = model._meta.verbose_name
+    return row[0], row[1] if model is LegalDemand else f"{row[1]} {name} {pk}"
+
+
 def _deny(user, action: str, object_type: str, pk) -> Http404:
-    record(
-        action=action, by=user, outcome=Outcome.DENIED, object_type=object_type, object_id=str(pk)[:64],
-        reason="not found or not visible to this user",
-    )  # fmt: skip
+    """Record the denied attempt (with the matter's state and label) and return the 404 to raise."""
+    noun = object_type.split(".")[-1].replace("legaldemand", "demand").replace("demanddocument", "document")
+    record_denied(user, action=action, object_type=object_type, object_id=pk, matter=_matter_of(object_type, pk),
+                  noun=noun.replace("demandrequest", "request").replace("evidencelink", "evidence link"))  # fmt: skip
     return Http404("No such demand.")
 
 

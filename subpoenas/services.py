@@ -125,7 +125,7 @@ def extension_answer(
     letter=None, note: str = "",
 ) -> DeadlineEvent:  # fmt: skip
     """The issuing office grants (with its letter, PDF) or refuses an extension; a grant moves the due date."""
-    if not (by.is_ag_staff and by.state == demand.state):
+    if not workflow.is_requester(by, demand):
         raise PermissionDenied("Only the issuing office answers an extension request.")
     if (
         request.demand_id != demand.pk

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
+from cases.access import may_post_in_thread
 from cases.selectors import case_messages_for
 from itg.accounts.models import Role, User
 from itg.accounts.roles import AGStaffRequiredMixin, ITGStaffRequiredMixin, MatterUserRequiredMixin
@@ -96,7 +97,8 @@ def detail_context(request: HttpRequest, demand: LegalDemand, **forms) -> dict:
         "ask_form": (forms.get("ask_form") or ExtensionAskForm(prefix="ext")) if user.is_itg_staff and demand.is_open else None,
         "pending_extensions": pending,
         "answer_form": (forms.get("answer_form") or ExtensionAnswerForm(prefix="answer"))
-        if pending and user.is_ag_staff and user.state == demand.state else None,
+        if pending and workflow.is_requester(user, demand) else None,
+        "may_post": may_post_in_thread(user, demand.case),
     }  # fmt: skip
 
 

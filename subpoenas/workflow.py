@@ -2,8 +2,9 @@
 
 received → in review → in progress → response ready → response signed → delivered → closed, with
 detours: awaiting the requester (a clarification asked; the deadline clock stops), disputed (a petition
-to compel is filed) and withdrawn. The ITG does the work; the requester (the issuing AG office, or an
-office the case is shared with) answers clarifications, withdraws, or reports a petition to compel.
+to compel is filed) and withdrawn. The ITG does the work; the requester (the issuing AG office only, never an
+office the case is shared with: `cases.access.acts_for_office`) answers clarifications, withdraws, or
+reports a petition to compel.
 The response steps (ready, signed, delivered) are fired by the responses feature when it lands.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cases.access import acts_for_office
 from subpoenas.models import LegalDemand
 
 S = LegalDemand.Status
@@ -80,17 +82,24 @@ TRANSITIONS: dict[str, Transition] = {
 RESPONSE_ACTIONS = frozenset({"mark_response_ready", "sign_response", "deliver"})
 
 
-def parties(user) -> set[str]:
-    """Which sides the user acts for. Visibility of the demand itself is checked by the selectors."""
+def parties(user, demand: LegalDemand) -> set[str]:
+    """Which sides of this demand the user acts for: the ITG, or the office that issued it (and only it).
+
+    Visibility of the demand itself is checked by the selectors; an office the case is shared with sees
+    the demand and acts for no side."""
     if user.is_itg_staff:
         return {ITG}
-    if user.is_ag_staff:
+    if acts_for_office(user, demand.issuing_office_id):
         return {REQUESTER}
     return set()
 
 
+def is_requester(user, demand: LegalDemand) -> bool:
+    return REQUESTER in parties(user, demand)
+
+
 def allowed_actions(user, demand: LegalDemand) -> set[str]:
-    mine = parties(user)
+    mine = parties(user, demand)
     return {name for name, t in TRANSITIONS.items() if demand.status in t.sources and t.who & mine}
 
 

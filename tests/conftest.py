@@ -47,6 +47,14 @@ def _isolated_media(settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = True
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: rate-limit counts (itg/throttling.py) never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def people(db):
     """tess and sam (supervisor) work for Texas's AG, carl for California's, nora supervises in New York;

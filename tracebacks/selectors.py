@@ -8,8 +8,11 @@ from datetime import UTC, date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from itg.audit.actions import Action, Outcome
+from itg.audit.services import record
 from providers.models import Provider
 from providers.selectors import provider_search
 from tracebacks.models import Campaign, Hop, Traceback
@@ -68,11 +71,18 @@ def hops_of(traceback: Traceback) -> list[Hop]:
     return list(traceback.hops.select_related("provider", "upstream").order_by("sequence"))
 
 
-def hop_for_provider(provider: Provider, pk: int) -> Hop:
-    """One hop asked of this provider, or 404: a provider never reaches another provider's hop."""
-    return get_object_or_404(
-        Hop.objects.select_related("traceback__campaign", "provider"), pk=pk, provider=provider
-    )
+def hop_for_provider(provider: Provider, pk: int, *, actor_email: str = "") -> Hop:
+    """One hop asked of this provider, or 404: a provider never reaches another provider's hop.
+
+    The 404 is recorded (`actor_email` names the provider's token): probing other hops' ids is what an
+    attacker holding one provider's token would do."""
+    hop = Hop.objects.select_related("traceback__campaign", "provider").filter(pk=pk, provider=provider).first()
+    if hop is None:
+        record(action=Action.HOP_VIEW_DENIED, outcome=Outcome.DENIED, actor_email=actor_email or str(provider),
+               object_type="tracebacks.hop", object_id=str(pk)[:64],
+               reason="not asked of this provider" if Hop.objects.filter(pk=pk).exists() else "no such hop")  # fmt: skip
+        raise Http404("No such hop for your company.")
+    return hop
 
 
 def hops_asked_of(provider: Provider) -> QuerySet[Hop]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.mixins import AccessMixin
 from rest_framework.permissions import BasePermission
 
+from itg.audit.actions import Action, Outcome
+from itg.audit.services import record
+
 
 def _check(user, predicate: str) -> bool:
     return bool(user and user.is_authenticated and user.is_active and getattr(user, predicate, False))
@@ -20,6 +23,9 @@ class _RoleRequiredMixin(AccessMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not any(_check(request.user, p) for p in self.predicates):
+            # Recorded once, here: a role probing pages that are not for it is worth an auditor's look.
+            record(action=Action.ROLE_DENIED, by=request.user, outcome=Outcome.DENIED,
+                   reason=f"{request.method} {request.path}"[:500])  # fmt: skip
             self.raise_exception = True
             return self.handle_no_permission()
         return super().dispatch(request, *args, **kwargs)

@@ -227,6 +227,44 @@ def otp_reset(*, by: User, user: User, reason: str) -> None:
     record(action=Action.OTP_RESET, by=by, obj=user, reason=reason.strip())
 
 
+def lock_started(*, email: str, ip: str | None, account: bool, address: bool) -> None:
+    """A new lock (CJIS AC-7): an account locked for 30 minutes, or an address throttled across accounts.
+
+    An account lock is recorded, its owner e-mailed (a lock they did not cause means someone is guessing),
+    and the ITG administrators alerted when the same account is locked again and again."""
+    from itg.accounts.lockout import REPEATED_LOCK_ALERT, REPEATED_LOCK_PERIOD, locked_until
+    from itg.audit.models import AuditEvent
+    from itg.notifications.services import notify
+
+    if address:
+        record(action=Action.ADDRESS_THROTTLED, actor_email=email[:254], outcome="denied",
+               reason=f"too many failed logins from {ip or 'this address'} across accounts")  # fmt: skip
+    if not account:
+        return
+    user = User.objects.filter(email__iexact=email).first()
+    until = locked_until(email)
+    when = f"{until:%H:%M} UTC on {until:%-d %B %Y}" if until else "in 30 minutes"
+    record(action=Action.LOCKED_OUT, by=None, actor_email=email[:254], obj=user, outcome="denied",
+           reason=f"5 failed attempts within 15 minutes: locked until {when}")  # fmt: skip
+    if user is None:
+        return
+    transaction.on_commit(lambda: send_mail(
+        "Your ITG Portal account is locked",
+        f"Your account {user.email} was locked after 5 failed login attempts (the last from {ip or 'an unknown address'}).\n"
+        f"It unlocks by itself at {when}, or an ITG administrator can unlock it sooner.\n\n"
+        "If these attempts were not yours, tell the ITG: someone may be guessing your password.\n",
+        None, [user.email], fail_silently=True,
+    ))  # fmt: skip
+    since = timezone.now() - REPEATED_LOCK_PERIOD
+    locks = AuditEvent.objects.filter(action=Action.LOCKED_OUT, actor_email=email[:254], at__gte=since).count()
+    if locks >= REPEATED_LOCK_ALERT:
+        admins = User.objects.filter(role=Role.ITG_ADMIN, is_active=True)
+        notify(users=admins, title=f"Account locked {locks} times in 24 hours: {user.email}",
+               body=f"{user.email} ({user.office}) was locked {locks} times since {since:%-d %b %H:%M} UTC; the last "
+                    f"attempt came from {ip or 'an unknown address'}. Someone may be guessing its password.",
+               url=reverse("accounts:users"), key=f"repeated-lock:{user.pk}:{timezone.now():%Y-%m-%d}")  # fmt: skip
+
+
 @transaction.atomic
 def user_unlock(*, by: User, user: User) -> None:
     if not by.is_itg_admin:
@@ -245,6 +283,23 @@ def otp_enrol_confirm(*, user: User, device: TOTPDevice, code: str) -> bool:
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     record(action=Action.OTP_ENROLLED, by=user, obj=user)
     return True
+
+
+@transaction.atomic
+def otp_login_complete(*, request, device: TOTPDevice) -> None:
+    """The second factor was accepted: the session becomes verified, under a new key, and it is recorded.
+
+    The key is rotated here as it was at the password step (OWASP session management: renew the session
+    id at every privilege change), so a key learnt before the code was entered is worth nothing after it.
+    The session register follows the new key, so deactivation still ends this session."""
+    from django_otp import login as otp_login
+
+    old_key = request.session.session_key
+    otp_login(request, device)
+    request.session.cycle_key()
+    if old_key:
+        LoginSession.objects.filter(session_key=old_key).update(session_key=request.session.session_key)
+    record(action=Action.OTP_VERIFIED, by=request.user, obj=request.user, reason=f"device {device.name}"[:500])
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
-"""Audit of logins, logouts, failed logins and lockouts, and the session register used by deactivation."""
+"""Audit of logins, logouts and failed logins, and the session register used by deactivation.
+
+A new lock is recorded by `itg.accounts.lockout` (once per lock, not once per refused attempt)."""
 
 from __future__ import annotations
 
-from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -42,15 +43,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
             action=Action.LOGIN_FAILED,
             actor_email=email,
             outcome=Outcome.FAILED,
-            reason="wrong e-mail or password",
+            reason="refused: the account or the address is locked"
+            if getattr(request, "axes_locked_out", False)
+            else "wrong e-mail or password",
         )
-
-
-@receiver(user_locked_out)
-def on_locked_out(sender, request=None, username=None, **kwargs) -> None:
-    record(
-        action=Action.LOCKED_OUT,
-        actor_email=(username or "")[:254],
-        outcome=Outcome.DENIED,
-        reason="too many failed attempts",
-    )

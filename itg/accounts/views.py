@@ -14,20 +14,24 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.http import require_POST
-from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itg.accounts import services
 from itg.accounts.forms import CodeForm, InviteForm, LoginForm, ResetOtpForm, RoleForm, SetPasswordForm
-from itg.accounts.lockout import locked_emails
+from itg.accounts.lockout import locked_emails, locked_until
 from itg.accounts.middleware import otp_exempt
 from itg.accounts.models import Invitation, User
 from itg.accounts.qr import qr_svg
 from itg.accounts.roles import ITGAdminRequiredMixin, UserManagerRequiredMixin
+from itg.throttling import LoginThrottle, page_refusal
 
 LOCKED_MESSAGE = (
-    "This account is locked after too many failed attempts. "
-    "Ask an ITG administrator to unlock it; waiting will not unlock it."
+    "This account is locked for 30 minutes after 5 failed attempts (it unlocks by itself at {until}). "
+    "Ask an ITG administrator to unlock it sooner."
+)
+THROTTLED_MESSAGE = (
+    "Too many failed logins came from your network address. Wait 15 minutes, then try again; "
+    "no account was locked by these attempts."
 )
 
 
@@ -39,11 +43,14 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def locked_out(request: HttpRequest, response=None, credentials=None, *args, **kwargs) -> HttpResponse:
-    """django-axes calls this when an account is locked: the login page with a plain explanation."""
+    """django-axes calls this when an account is locked or the address throttled: a plain explanation."""
     if request.user.is_authenticated:
         logout(request)
-    form = LoginForm(initial={"username": (credentials or {}).get("username", "")})
-    return render(request, "accounts/login.html", {"form": form, "locked": LOCKED_MESSAGE}, status=403)
+    email = str((credentials or {}).get("username", ""))
+    until = locked_until(email) if email else None
+    message = LOCKED_MESSAGE.format(until=f"{until:%H:%M} UTC") if until else THROTTLED_MESSAGE
+    form = LoginForm(initial={"username": email})
+    return render(request, "accounts/login.html", {"form": form, "locked": message}, status=403)
 
 
 @login_not_required
@@ -51,6 +58,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_verified():
         return redirect(_next_url(request))
     form = LoginForm(request.POST or None)
+    if request.method == "POST" and (refused := page_refusal(request, LoginThrottle)):
+        form = LoginForm(initial={"username": request.POST.get("username", "")})
+        response = render(request, "accounts/login.html", {"form": form, "locked": refused[0]}, status=429)
+        response["Retry-After"] = str(refused[1])
+        return response
     if request.method == "POST" and form.is_valid():
         user = authenticate(
             request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
@@ -83,7 +95,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             None if wait else next((d for d in devices if d.verify_token(form.cleaned_data["code"])), None)
         )
         if device is not None:
-            otp_login(request, device)
+            services.otp_login_complete(request=request, device=device)
             return redirect(_next_url(request))
         # A wrong code, or any code while throttled, is a failed attempt towards the account lockout.
         user_login_failed.send(
@@ -127,7 +139,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.otp_enrol_confirm(user=user, device=device, code=form.cleaned_data["code"]):
-            otp_login(request, device)
+            services.otp_login_complete(request=request, device=device)
             messages.success(
                 request, "Two-factor login is set up. You will be asked for a code at each login."
             )

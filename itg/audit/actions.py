@@ -14,8 +14,10 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "auth.login_failed", "Login failed"
     LOCKED_OUT = "auth.locked_out", "Account locked out"
     UNLOCKED = "auth.unlocked", "Account unlocked"
+    ADDRESS_THROTTLED = "auth.address_throttled", "Client address throttled after failed logins"
     OTP_VERIFIED = "auth.otp_verified", "Two-factor code accepted"
     OTP_FAILED = "auth.otp_failed", "Two-factor code refused"
+    ROLE_DENIED = "auth.role_denied", "Page refused to this role"
     OTP_ENROLLED = "auth.otp_enrolled", "Two-factor enrolled"
     OTP_RESET = "auth.otp_reset", "Two-factor reset"
     API_TOKEN_CREATED = "auth.api_token_created", "API token created"
@@ -34,6 +36,7 @@ class Action(models.TextChoices):
     CASE_UPDATED = "case.updated", "Case updated"
     CASE_SHARED = "case.shared", "Case shared"
     CASE_UNSHARED = "case.unshared", "Case share revoked"
+    CASE_SHARE_UPDATED = "case.share_updated", "Shared office's thread posting changed"
     CASE_ASSIGNED = "case.assigned", "Case assigned"
     # Audit itself
     AUDIT_VIEWED = "audit.viewed", "Audit trail viewed"
@@ -60,6 +63,9 @@ class Action(models.TextChoices):
     HOP_NO_RESPONSE = "hop.no_response", "Hop marked no response"
     HOP_REASSIGNED = "hop.reassigned", "Hop reassigned"
     HOP_LINK_DENIED = "hop.link_denied", "Hop link refused"
+    HOP_LINK_OPENED = "hop.link_opened", "Hop opened by the provider through its link"
+    HOP_PROVIDER_VIEWED = "hop.provider_viewed", "Hop read by the provider through the API"
+    HOP_VIEW_DENIED = "hop.view_denied", "Hop not found for this provider"
     # Responses to legal demands (subpoenas.responses)
     EVIDENCE_PROPOSED = "evidence.proposed", "Responsive records proposed"
     EVIDENCE_LINKED = "evidence.linked", "Evidence linked to a request"

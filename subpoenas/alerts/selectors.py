@@ -43,7 +43,11 @@ def alert_for(user, pk, *, denied: str = Action.ALERT_VIEW_DENIED) -> Alert:
         raise Http404("No such alert.") from None
     alert = alerts_visible_to(user).select_related("campaign", "document", "sent_by").filter(pk=pk).first()
     if alert is None:
-        raise record_denied(user, denied, "alerts.alert", pk)
+        # An alert is routed to several states, so the denial names none; its label says which alert it was.
+        label = Alert.objects.filter(pk=pk).values_list("pk", flat=True).first()
+        matter = ("", f"Alert {label}") if label else None
+        record_denied(user, action=denied, object_type="alerts.alert", object_id=pk, matter=matter, noun="alert")
+        raise Http404("No such alert.")
     return alert
 
 

@@ -14,6 +14,7 @@ from django.views import View
 from itg.accounts.roles import ITGStaffRequiredMixin, MatterUserRequiredMixin
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.throttling import VerificationThrottle, page_refusal
 from subpoenas.responses import evidence, selectors, services
 from subpoenas.responses.forms import AddEvidenceForm, AnswerForm, PrepareForm, VerifyForm
 from subpoenas.responses.issuing import open_issued
@@ -32,6 +33,10 @@ class VerifyView(LoginRequiredMixin, View):
         return render(request, self.template, {"form": VerifyForm()})
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        if refused := page_refusal(request, VerificationThrottle):
+            response = render(request, self.template, {"form": VerifyForm(), "throttled": refused[0]}, status=429)
+            response["Retry-After"] = str(refused[1])
+            return response
         form = VerifyForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template, {"form": form}, status=400)

@@ -9,6 +9,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from itg.audit.actions import Action
+from itg.audit.services import record
+from itg.throttling import ClearThrottleMessage, ProviderThrottle
 from providers.selectors import provider_suggestions
 from tracebacks import selectors, services
 from tracebacks.api.auth import IsProvider, ProviderTokenAuthentication
@@ -16,9 +19,10 @@ from tracebacks.api.serializers import AnswerIn, HopOut, SuggestionsOut
 from tracebacks.services.hops import AnswerIn as AnswerData
 
 
-class _ProviderAPI:
+class _ProviderAPI(ClearThrottleMessage):
     authentication_classes = [ProviderTokenAuthentication]
     permission_classes = [IsProvider]
+    throttle_classes = [ProviderThrottle]
 
 
 class HopListView(_ProviderAPI, generics.ListAPIView):
@@ -37,14 +41,16 @@ class HopListView(_ProviderAPI, generics.ListAPIView):
 class HopDetailView(_ProviderAPI, APIView):
     @extend_schema(responses=HopOut)
     def get(self, request: Request, pk: int) -> Response:
-        return Response(HopOut(selectors.hop_for_provider(request.user.provider, pk)).data)
+        hop = selectors.hop_for_provider(request.user.provider, pk, actor_email=request.user.email)
+        record(action=Action.HOP_PROVIDER_VIEWED, actor_email=request.user.email, obj=hop)
+        return Response(HopOut(hop).data)
 
 
 class HopAnswerView(_ProviderAPI, APIView):
     @extend_schema(request=AnswerIn, responses=HopOut)
     def post(self, request: Request, pk: int) -> Response:
         provider = request.user.provider
-        hop = selectors.hop_for_provider(provider, pk)
+        hop = selectors.hop_for_provider(provider, pk, actor_email=request.user.email)
         data = AnswerIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

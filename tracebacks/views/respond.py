@@ -48,6 +48,8 @@ class RespondView(View):
             hop, claims = _hop_from_link(token)
         except links.LinkInvalid as error:
             return _refused(request, str(error))
+        record(action=Action.HOP_LINK_OPENED, actor_email=f"link:{hop.provider.traceback_email or hop.provider.pk}",
+               obj=hop)  # fmt: skip
         return self._render(request, hop, claims, AnswerForm())
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
