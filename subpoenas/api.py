@@ -22,7 +22,6 @@ from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.uploads import PDF_ONLY, check_upload, open_stored
 from subpoenas import intake, selectors, services, workflow
-from subpoenas.extraction import prefill_from_text
 from subpoenas.models import (
     OPEN_STATUSES,
     DeadlineEvent,
@@ -430,7 +429,9 @@ class ExtractIn(serializers.Serializer):
 
 
 class ExtractView(viewsets.ViewSet):
-    """Read a demand PDF and return the requests, phone numbers and dates found, for the client to confirm."""
+    """Read a demand PDF and return every field the review page prefills, each with its page, context and
+    confidence (`fields`), the requests (`requests`, or `requests_offered` when their numbering is not
+    trusted) and messages (no text layer, pages not read, numbering). Nothing is stored."""
 
     permission_classes = [IsAGStaff]
     parser_classes = [MultiPartParser]
@@ -441,4 +442,6 @@ class ExtractView(viewsets.ViewSet):
         if upload is None:
             raise ValidationError({"document": "Attach the demand PDF."})
         checked = check_upload(upload, allowed=PDF_ONLY, field_name="document")
-        return Response({"sha256": checked.sha256, **prefill_from_text(checked.pdf.text).as_json()})
+        return Response(
+            {"sha256": checked.sha256, **intake.demand_reading(checked, state=request.user.state or "")}
+        )
