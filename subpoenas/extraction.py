@@ -305,6 +305,11 @@ _STATUTE = re.compile(
     r"|\b\d+\s+ILCS\s+\d+/\d[\w.\-]*"
     r"|\b(?:R\.C\.|RCW|MCL|Ohio\s+Rev\.\s+Code)\s+(?:§\s*)?\d[\d.\-]*\d"
 )
+# A code cited by its capital abbreviation and a sectioned number ("N.J.S.A. 56:8-3", "NRS 598.0963"): only
+# taken from a "pursuant to" sentence, since case and file numbers look the same ("CID 2026-031").
+_ABBREVIATED = re.compile(
+    r"\b(?!CID\b|No\b)(?:[A-Z]\.){2,}[A-Z]?\.?\s+\d+[A-Z]?[:.\-]\d[\w.\-:]*\d|\b(?!CID\b)[A-Z]{2,5}\s+\d+[A-Z]?[:.\-]\d[\w.\-:]*\d"
+)
 _AUTHORITY_CUE = re.compile(
     r"pursuant to|authority of|issued under|under|authorized by|in accordance with", re.I
 )
@@ -320,6 +325,9 @@ def _statute(doc: Doc) -> Value | None:
         if _AUTHORITY_CUE.search(before):
             return value
         first = first or value
+    for m in _ABBREVIATED.finditer(doc.text):
+        if first is None and _AUTHORITY_CUE.search(doc.text[max(0, m.start() - 60) : m.start()]):
+            return Value(m.group(0), 0.85, doc.page_at(m.start()), doc.context(m.start(), m.end()))
     if first:
         first.confidence = 0.7
     return first
@@ -335,7 +343,12 @@ def _authority(doc: Doc) -> Value | None:
     office = division = None
     for i, line in enumerate(top):
         text = line.text
-        if _PERSONAL.search(text) or re.match(r"^\d", text) or len(text) > 70 or re.search(r"\bv\.|·", text):
+        if (
+            _PERSONAL.search(text)
+            or re.match(r"^\d", text)
+            or len(text) > 70
+            or re.search(r"\bv\.|·|,\s*attorney", text, re.I)
+        ):
             continue
         if office is None and _OFFICE.search(text):
             office = text
@@ -362,13 +375,13 @@ def _tidy(text: str) -> str:
 # Requests
 
 _HEADED = re.compile(
-    r"^(?:request|specification|demand|item)\s*(?:no\.?|number|#)?\s*(\d{1,3})\s*(?:[:.)\-–—]+\s*|\s{2,}|$)(.*)$",
+    r"^(?:(?:document\s+)?request(?:\s+for\s+production)?|specification|demand|item)\s*(?:no\.?|number|#)?\s*(\d{1,3})\s*(?:[:.)\-–—]+\s*|\s{2,}|$)(.*)$",
     re.IGNORECASE,
 )
 _NUMBERED = re.compile(r"^\(?(\d{1,3})(?:[.)]\)?\s*|\s+(?=[A-Z]))(\S.*)?$")
 _SECTION = re.compile(
     r"^(?:(?:schedule|attachment|exhibit|rider)\s+[A-Z1](?:\b.*)?|schedule\s+of\s+documents.*|"
-    r".*\b(?:documents?|records?|information)\s+(?:requested|demanded|to\s+be\s+produced)\b.*|"
+    r".*\b(?:documents?|records?|information|items?|materials?)\s+(?:requested|demanded|to\s+be\s+produced)\b.*|"
     r"requested\s+documents|(?:requests?|specifications?)(?:\s+for\s+(?:production|documents).*)?)\s*:?$",
     re.IGNORECASE,
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from tests.demand_corpus.docs import DOCS
+from tests.demand_corpus.heldout import HELDOUT
 from tests.demand_corpus.registry import CAMPAIGNS, PROVIDERS
 
 SCALARS = ("kind", "date_issued", "date_served", "issuing_authority", "statute", "return_date", "response_days",
@@ -22,7 +23,7 @@ SCALARS = ("kind", "date_issued", "date_served", "issuing_authority", "statute",
 def pdf_of(name: str) -> bytes:
     from weasyprint import HTML
 
-    html = next(d["html"] for d in DOCS if d["name"] == name)
+    html = next(d["html"] for d in DOCS + HELDOUT if d["name"] == name)
     return HTML(string=html).write_pdf()
 
 
@@ -105,12 +106,12 @@ def score_one(doc: dict, prefill: dict, score: Score) -> None:
         score.add(f"{name}.request{extra['number']}.text", None, extra["text"])
 
 
-def score_corpus() -> tuple[Score, dict[str, Score]]:
+def score_corpus(docs: list[dict] | None = None) -> tuple[Score, dict[str, Score]]:
     from subpoenas.extraction import read_demand
 
     total, per_doc = Score(), {}
     reg = registry()
-    for doc in DOCS:
+    for doc in DOCS if docs is None else docs:
         prefill = read_demand(pdf_of(doc["name"]), registry=reg).as_json()
         one = Score()
         score_one(doc, prefill, one)
