@@ -34,3 +34,44 @@ def test_an_administrator_back_from_the_login_reaches_the_page_asked_for(client,
     response = client.get("/admin/login/?next=/admin/accounts/")
     assert response.status_code == 302 and response["Location"] == "/admin/accounts/"
     assert client.get("/admin/login/?next=https://evil.example/")["Location"] == "/admin/"
+
+
+def _dangling_describedby(page: str) -> set[str]:
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    wanted = {i for value in re.findall(r'aria-describedby="([^"]+)"', page) for i in value.split()}
+    return {i for i in wanted if i not in ids and "__prefix__" not in i}
+
+
+def test_aria_describedby_points_at_ids_on_the_page(client, people):
+    from tests.factories import make_demand, pdf_bytes
+
+    demand = make_demand("TX", by=people.tess)
+    verified_login(client, people.tess)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    review = client.post("/demands/new/", {"document": SimpleUploadedFile("s.pdf", pdf_bytes())})["Location"]
+    pages = ["/demands/new/", review, demand.get_absolute_url(), "/cases/new/", "/accounts/profile/"]
+    verified_login(client, people.ivy)
+    itg_pages = [demand.get_absolute_url(), "/tracebacks/new/"]
+    for user, urls in ((people.tess, pages), (people.ivy, itg_pages)):
+        verified_login(client, user)
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert _dangling_describedby(response.content.decode()) == set(), url
+
+
+def test_withdraw_is_not_the_requesters_first_action(client, people):
+    from tests.factories import make_demand
+
+    demand = make_demand("TX", by=people.tess)
+    verified_login(client, people.tess)
+    page = client.get(demand.get_absolute_url()).content.decode()
+    buttons = re.findall(r'<button type="submit" name="action" value="(\w+)"', page)
+    assert buttons == ["withdraw"] and 'id="grave-actions"' in page
+    assert page.index('id="grave-actions"') > page.index(
+        "<h2>The demand</h2>"
+    )  # after the demand, not above it
+    assert (
+        '<section class="card" aria-labelledby="actions-h">' not in page
+    )  # no top "Actions" with only withdraw
