@@ -75,3 +75,14 @@ def test_withdraw_is_not_the_requesters_first_action(client, people):
     assert (
         '<section class="card" aria-labelledby="actions-h">' not in page
     )  # no top "Actions" with only withdraw
+
+
+def test_a_one_byte_change_is_reported_as_an_alteration_not_as_an_untrusted_signer(db, dev_signing):
+    from subpoenas.responses.verification import document_verify
+    from tests.responses_helpers import flip_one_byte, issue_small_document
+
+    _, pdf = issue_small_document()
+    reasons = document_verify(flip_one_byte(pdf)).reasons
+    assert any("altered after it was signed" in r for r in reasons)
+    assert not any("chain to the ITG's trust root" in r for r in reasons), reasons
+    assert not any("cryptographically invalid" in r for r in reasons), reasons
