@@ -86,3 +86,20 @@ def test_a_one_byte_change_is_reported_as_an_alteration_not_as_an_untrusted_sign
     assert any("altered after it was signed" in r for r in reasons)
     assert not any("chain to the ITG's trust root" in r for r in reasons), reasons
     assert not any("cryptographically invalid" in r for r in reasons), reasons
+
+
+def test_error_pages_are_the_portals_own_under_production_settings(client, people, settings):
+    from django.test import RequestFactory
+    from django.views.defaults import server_error
+
+    settings.DEBUG = False
+    verified_login(client, people.tess)
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and "Page not found" in missing.content.decode()
+    assert 'href="/static/css/itg.css"' in missing.content.decode() or "itg.css" in missing.content.decode()
+    client.get("/admin/")
+    refused = client.get("/admin/login/?next=/admin/")
+    assert refused.status_code == 403 and "for ITG administrators only" in refused.content.decode()
+    broken = server_error(RequestFactory().get("/"))
+    assert broken.status_code == 500 and "Something went wrong on our side" in broken.content.decode()
+    assert "itg.css" in broken.content.decode()
