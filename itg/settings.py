@@ -224,7 +224,14 @@ ITG_DEV_CA_DIR = VAR_DIR / "dev-ca"
 # Responses: the roots a signature must chain to (PEM); defaults to the signing PKCS#12's own chain.
 ITG_SIGNING_TRUST_ROOTS = env_str("ITG_SIGNING_TRUST_ROOTS")
 ITG_VERIFY_MAX_BYTES = env_int("ITG_VERIFY_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
-ITG_CUSTODIAN_NAME = env_str("ITG_CUSTODIAN_NAME")  # empty: the certification reads "I, the undersigned"
+# The certification of records is made by a named person (FRE 902(11)): production refuses to start without
+# one; the embedded default (demo and development) names a demonstration custodian.
+ITG_CUSTODIAN_NAME = env_str("ITG_CUSTODIAN_NAME", "" if PRODUCTION else "Jordan Avery (demonstration custodian)")
+if PRODUCTION and not ITG_CUSTODIAN_NAME.strip():
+    raise ImproperlyConfigured(
+        "ITG_CUSTODIAN_NAME must name the ITG's custodian of records when DEBUG=False: the certification of "
+        "records in every response is made in that person's name (set ITG_CUSTODIAN_TITLE too if needed)."
+    )
 ITG_CUSTODIAN_TITLE = env_str("ITG_CUSTODIAN_TITLE", "Custodian of Records of the Industry Traceback Group")
 ITG_LETTERHEAD_ADDRESS = env_str(
     "ITG_LETTERHEAD_ADDRESS",

@@ -2,9 +2,10 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from itg.accounts.api import MeView
+from itg.api_docs import RedocView
 
 urlpatterns = [
     path("", include("cases.home_urls")),
@@ -23,7 +24,7 @@ urlpatterns = [
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include("cases.api_urls")),
     path("api/", include("subpoenas.api_urls")),
     path("api/", include("subpoenas.responses.api_urls")),

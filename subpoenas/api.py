@@ -23,7 +23,6 @@ from itg.audit.services import record
 from itg.throttling import ClearThrottleMessage, ExtractionThrottle
 from itg.uploads import PDF_ONLY, check_upload, open_stored
 from subpoenas import intake, selectors, services, workflow
-from subpoenas.extraction import prefill_from_text
 from subpoenas.models import (
     OPEN_STATUSES,
     DeadlineEvent,
@@ -431,7 +430,9 @@ class ExtractIn(serializers.Serializer):
 
 
 class ExtractView(ClearThrottleMessage, viewsets.ViewSet):
-    """Read a demand PDF and return the requests, phone numbers and dates found, for the client to confirm."""
+    """Read a demand PDF and return every field the review page prefills, each with its page, context and
+    confidence (`fields`), the requests (`requests`, or `requests_offered` when their numbering is not
+    trusted) and messages (no text layer, pages not read, numbering). Nothing is stored."""
 
     permission_classes = [IsAGStaff]
     throttle_classes = [ExtractionThrottle]
@@ -443,4 +444,6 @@ class ExtractView(ClearThrottleMessage, viewsets.ViewSet):
         if upload is None:
             raise ValidationError({"document": "Attach the demand PDF."})
         checked = check_upload(upload, allowed=PDF_ONLY, field_name="document")
-        return Response({"sha256": checked.sha256, **prefill_from_text(checked.pdf.text).as_json()})
+        return Response(
+            {"sha256": checked.sha256, **intake.demand_reading(checked, state=request.user.state or "")}
+        )

@@ -24,7 +24,7 @@ from itg.audit.services import record
 from itg.calendar import tz_for
 from itg.uploads import PDF_ONLY, CheckedFile, check_upload, stored_files
 from subpoenas import deadlines
-from subpoenas.extraction import normalize_phone, prefill_from_text
+from subpoenas.extraction import normalize_phone, read_demand
 from subpoenas.models import (
     DeadlineEvent,
     DemandDocument,
@@ -310,7 +310,7 @@ def intake_draft_create(*, by: User, demand_file, attachments) -> IntakeDraft:
     """Check and store the files, read the demand PDF's text to prefill the form; all or nothing."""
     _check_submitter(by)
     main, checked = check_demand_files(demand_file, attachments)
-    prefill = prefill_from_text(main.pdf.text if main.pdf else "").as_json()
+    prefill = demand_reading(main, state=by.state)
     with stored_files() as files, transaction.atomic():
         draft = IntakeDraft.objects.create(user=by, prefill=prefill)
         roles = [(DemandDocument.Role.DEMAND, main)] + [(DemandDocument.Role.ATTACHMENT, c) for c in checked]
@@ -320,6 +320,26 @@ def intake_draft_create(*, by: User, demand_file, attachments) -> IntakeDraft:
         record(action=Action.DEMAND_UPLOAD_STAGED, by=by, obj=draft, label=main.original_name,
                changes={"files": [None, [f"{c.original_name} sha256:{c.sha256}" for _, c in roles]]})  # fmt: skip
     return draft
+
+
+def demand_reading(checked: CheckedFile, *, state: str) -> dict:
+    """What the reader found in a checked demand PDF, matched against the provider registry and campaigns.
+
+    A PDF pypdf cannot lay out gives an empty reading with a message, never a refused upload: the user can
+    always enter the demand by hand.
+    """
+    from subpoenas.selectors import reading_registry
+
+    content = checked.content
+    content.seek(0)
+    try:
+        return read_demand(content, registry=reading_registry(), state=state).as_json()
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds; the reading is a convenience, the upload stands
+        note = "The PDF's text could not be read. Enter the demand's details by hand below."
+        return {"version": 2, "text_layer": False, "messages": [{"code": "unreadable", "text": note}],
+                "fields": {}, "requests": [], "requests_offered": [], "phone_numbers": [], "dates": []}  # fmt: skip
+    finally:
+        content.seek(0)
 
 
 def intake_drafts_purge(*, older_than) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -46,19 +47,48 @@ def _own_cases(user):
     return cases_visible_to(user).filter(lead_state=user.state).order_by("-created_at")[:200]
 
 
+_PREFILLED = ("kind", "date_issued", "date_served", "issuing_authority", "statute", "return_date", "response_days",
+              "response_day_kind")  # fmt: skip
+_LABELS = {"kind": "Kind", "date_issued": "Date issued", "date_served": "Date served",
+           "issuing_authority": "Issuing authority", "statute": "Statute cited", "return_date": "Return date",
+           "response_days": "Response period (days)", "response_day_kind": "Counted in"}  # fmt: skip
+
+
 def _initial(draft) -> tuple[dict, list[dict]]:
+    """The form's starting values: only what the reader was sure of; the rest is offered on the page."""
     p = draft.prefill
-    form = {"kind": "subpoena", "case": NEW_CASE, "date_issued": p.get("date_issued") or None,
-            "return_date": p.get("return_date") or None, "confidentiality": "standard"}  # fmt: skip
+    fields = p.get("fields", {})
+    form = {"kind": "subpoena", "case": NEW_CASE, "confidentiality": "standard"}
+    form.update({k: f["value"] for k, f in fields.items() if k in _PREFILLED and f.get("filled")})
+    if "fields" not in p:  # a draft read by the first reader (before this version)
+        form.update(
+            {"date_issued": p.get("date_issued") or None, "return_date": p.get("return_date") or None}
+        )
     rows = [
         {"number": r["number"], "text": r["text"], "phone_numbers": "\n".join(r["phone_numbers"]),
          "date_from": r["date_from"] or None, "date_to": r["date_to"] or None,
-         "providers": ", ".join(r.get("providers", [])), "campaigns": ", ".join(r.get("campaigns", []))}
+         "providers": ", ".join(_provider_label(x) for x in r.get("providers", []) if x.get("match")),
+         "campaigns": ", ".join(r.get("campaigns", []))}
         for r in p.get("requests", [])
     ]  # fmt: skip
     if p.get("caption"):  # a draft started from an alert (subpoenas.alerts) names its matter
         form |= {"caption": p["caption"], "new_case_title": p["caption"]}
     return form, rows
+
+
+def _provider_label(found: dict) -> str:
+    match = found["match"]
+    return match.get("rmd") or match["name"]
+
+
+def _reading_rows(prefill: dict) -> list[dict]:
+    """One row per value read: the label, the value, filled or only offered, and where it was found."""
+    rows = []
+    for key in _PREFILLED:
+        f = prefill.get("fields", {}).get(key)
+        if f and f.get("value") not in (None, ""):
+            rows.append({"key": key, "label": _LABELS[key], **f})
+    return rows
 
 
 class IntakeReviewView(AGStaffRequiredMixin, View):
@@ -94,10 +124,17 @@ class IntakeReviewView(AGStaffRequiredMixin, View):
                 form.add_error(name if name in form.fields else None, msgs)
         files = list(draft.files.all())
         hashes = [f.sha256 for f in files if f.role == "demand"]
+        duplicates = selectors.duplicates_by_hash(request.user, hashes)
+        if not duplicates and not form.errors.get("confirm_duplicate"):
+            # Nothing to confirm: the box appears only beside a possible duplicate it refers to.
+            form.fields["confirm_duplicate"].widget = forms.HiddenInput()
         context = {
             "draft": draft, "files": files, "form": form, "formset": formset, "request_errors": request_errors,
-            "duplicates": selectors.duplicates_by_hash(request.user, hashes),
+            "duplicates": duplicates,
             "found_phones": draft.prefill.get("phone_numbers", []),
             "found_dates": [fmt_date(date.fromisoformat(d)) for d in draft.prefill.get("dates", [])][:20],
+            "reading": _reading_rows(draft.prefill), "reading_messages": draft.prefill.get("messages", []),
+            "requests_read": draft.prefill.get("requests", []),
+            "requests_offered": draft.prefill.get("requests_offered", []),
         }  # fmt: skip
         return render(request, "subpoenas/intake_review.html", context, status=status)

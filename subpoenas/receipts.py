@@ -7,6 +7,8 @@ state's local time.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -19,11 +21,17 @@ from subpoenas.selectors import local_received
 
 
 def receipt_context(demand: LegalDemand) -> dict:
+    """The receipt's facts. The two times are formatted here, not by the template's `date` filter: that
+    filter converts to the *active* time zone (UTC in a Celery task, the reader's zone on a page), which
+    printed the "local" time in UTC on the e-mailed receipt and could print a local time labelled UTC."""
+    local = local_received(demand)
     return {
         "demand": demand,
         "documents": list(demand.documents.filter(role__in=["demand", "attachment"]).order_by("pk")),
         "requests": list(demand.requests.all()),
-        "received_local": local_received(demand),
+        "received_local": local,
+        "received_local_text": f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()} ({local.tzinfo})",
+        "received_utc_text": f"{demand.received_at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S} UTC",
     }
 
 

@@ -18,6 +18,19 @@ from subpoenas.extraction import find_phone_numbers
 from subpoenas.models import OPEN_STATUSES, DemandDocument, DemandRequest, IntakeDraft, LegalDemand
 
 
+def reading_registry():
+    """The providers (RMD numbers, FRNs, names) and campaign names a demand's requests are matched against."""
+    from providers.models import Provider
+    from subpoenas.extraction import Registry
+    from tracebacks.models import Campaign
+
+    providers = [
+        {"id": pk, "name": name, "rmd": rmd or "", "frn": frn or ""}
+        for pk, name, rmd, frn in Provider.objects.values_list("pk", "business_name", "rmd_number", "frn")
+    ]
+    return Registry(providers=providers, campaigns=list(Campaign.objects.values_list("name", flat=True)))
+
+
 def demands_visible_to(user) -> QuerySet[LegalDemand]:
     """The demands of the cases the user may see: every one for ITG staff, their state's and shared ones for AG staff."""
     cases = cases_visible_to(user)

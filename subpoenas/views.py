@@ -83,6 +83,9 @@ class DemandDetailView(MatterUserRequiredMixin, View):
         return render(request, "subpoenas/detail.html", detail_context(request, demand))
 
 
+GRAVE_ACTIONS = frozenset({"withdraw", "dispute"})
+
+
 def detail_context(request: HttpRequest, demand: LegalDemand, **forms) -> dict:
     user = request.user
     pending = list(demand.deadline_events.filter(kind=DeadlineEvent.Kind.EXTENSION_ASKED, answered=False))
@@ -92,7 +95,9 @@ def detail_context(request: HttpRequest, demand: LegalDemand, **forms) -> dict:
         "requests": list(demand.requests.all()),
         "timeline": timeline(demand),
         "thread": list(case_messages_for(user, demand.case)),
-        "actions": workflow.page_actions(user, demand),
+        # Withdrawing or disputing ends the ITG's work: offered last, apart, never as the page's first button.
+        "actions": [(n, t) for n, t in workflow.page_actions(user, demand) if n not in GRAVE_ACTIONS],
+        "grave_actions": [(n, t) for n, t in workflow.page_actions(user, demand) if n in GRAVE_ACTIONS],
         "transition_form": forms.get("transition_form") or TransitionForm(),
         "ask_form": (forms.get("ask_form") or ExtensionAskForm(prefix="ext")) if user.is_itg_staff and demand.is_open else None,
         "pending_extensions": pending,

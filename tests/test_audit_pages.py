@@ -334,3 +334,17 @@ def test_the_state_history_needs_the_same_queries_for_30_and_100_events(client, 
 
     # session, user, OTP device, office, the recorded read (lock and head, insert), one page of events.
     assert queries_for(30) == queries_for(70)
+
+
+def test_the_standalone_verifier_runs_on_a_bare_python(client, people, trail, tmp_path):
+    """No virtual environment, no site-packages at all (-S), no PYTHONPATH (-E): only the standard library."""
+    bare = Path(sys.base_prefix) / "bin" / "python3"
+    assert subprocess.run([bare, "-S", "-c", "import django"], capture_output=True).returncode != 0
+    path = tmp_path / "export.jsonl"
+    verified_login(client, people.aldo)
+    path.write_text(_export(client))
+    done = subprocess.run(
+        [bare, "-S", "-E", "-m", "itg.audit.verify", str(path)], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("OK ")

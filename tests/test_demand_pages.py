@@ -191,3 +191,30 @@ def test_api_detail_carries_the_deadline_history(people, tx_demand):
     body = api_as(people.tess).get(f"/api/demands/{tx_demand.pk}/").json()
     assert [e["kind"] for e in body["deadline_events"]] == ["set"]
     assert body["due_explanation"] == tx_demand.due_explanation and body["allowed_actions"] == ["withdraw"]
+
+
+def test_the_receipt_rendered_outside_a_page_shows_the_issuing_states_local_time(people, settings):
+    """The e-mail task renders the receipt first, with UTC active: it printed the "local" time in UTC."""
+    import datetime as dt
+    import subprocess
+
+    from django.utils import timezone
+
+    from subpoenas.models import LegalDemand
+    from subpoenas.receipts import receipt_pdf
+
+    demand = make_demand("TX", by=people.tess)
+    LegalDemand.objects.filter(pk=demand.pk).update(
+        received_at=dt.datetime(2026, 3, 2, 15, 30, tzinfo=dt.UTC)
+    )
+    demand.refresh_from_db()
+    with timezone.override(dt.UTC):
+        pdf = receipt_pdf(demand)
+    text = subprocess.run(
+        ["/usr/bin/pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout
+    text = text.decode()
+    assert "2026-03-02 15:30:00 UTC" in text
+    assert "2026-03-02 09:30:00 CST (America/Chicago)" in text
+    digest = demand.documents.get().sha256
+    assert digest in text  # on one line: never wrapped mid-value

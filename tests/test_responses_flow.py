@@ -332,3 +332,11 @@ def test_the_demo_leaves_a_delivered_demand_with_a_signed_response(db, on_commit
     }
     assert seed_responses() is None  # idempotent
     assert Response.objects.count() == 1
+
+
+def test_the_demo_certification_names_a_custodian_not_the_undersigned():
+    from django.conf import settings
+
+    # The embedded default (demo, development) names one; production refuses to start without one
+    # (tests/test_settings.py).
+    assert settings.ITG_CUSTODIAN_NAME.strip() and "undersigned" not in settings.ITG_CUSTODIAN_NAME

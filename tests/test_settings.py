@@ -25,6 +25,7 @@ PRODUCTION_ENV = {
     ),  # any readable file: only its presence is checked here
     "ITG_SIGNING_P12_PASSPHRASE": "not-used-by-check",
     "AUDIT_SIGNING_KEY": "e02GXyOSWG9+vyvX9E5oaJ9QjWSyaEkKTSMjMgb5i+o=",  # a test key, signs nothing real
+    "ITG_CUSTODIAN_NAME": "Pat Keeper",
 }
 
 
@@ -73,6 +74,7 @@ def test_production_without_a_secret_key_refuses_to_start_with_a_clear_message()
         ("ITG_SIGNING_P12_PATH", "", "ITG_SIGNING_P12_PATH must name the organization's signing certificate"),
         ("ITG_SIGNING_P12_PATH", "/nonexistent/itg.p12", "ITG_SIGNING_P12_PATH names no readable file"),
         ("AUDIT_SIGNING_KEY", "", "AUDIT_SIGNING_KEY must be set when DEBUG=False"),
+        ("ITG_CUSTODIAN_NAME", "", "ITG_CUSTODIAN_NAME must name the ITG's custodian of records"),
         ("AUDIT_SIGNING_KEY", "bm90IGEga2V5", "AUDIT_SIGNING_KEY is not a usable Ed25519 private key"),
     ],
 )

@@ -87,8 +87,11 @@ def records_prefill(alert) -> dict:
     over its period, naming the caller IDs and the providers on its paths."""
     p = alert.packet
     numbers = [c["number"] for c in p["caller_ids"]]
-    providers = sorted({h["rmd"] or h["provider"] for path in p["paths"] for h in path["hops"]
-                        if h["role"].startswith(("Originating", "Gateway"))})  # fmt: skip
+    # In the demand reader's shape (subpoenas/extraction.py), so the review page shows them as matched.
+    found = sorted({(h["rmd"] or "", h["provider"]) for path in p["paths"] for h in path["hops"]
+                    if h["role"].startswith(("Originating", "Gateway"))})  # fmt: skip
+    providers = [{"written": rmd or name, "match": {"id": None, "name": name, "rmd": rmd, "frn": ""},
+                  "by": "alert", "confidence": 1.0} for rmd, name in found]  # fmt: skip
     text = (f"All records of the calls of the campaign {p['campaign']['name']} ({alert.reference}) from "
             f"{p['period']['start']} to {p['period']['end']}: call detail records of calls from the numbers "
             "listed, the traceback records of each hop, and the identity and account records of the customer "

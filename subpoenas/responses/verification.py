@@ -97,10 +97,15 @@ def _reasons(result: VerificationResult, issued: IssuedDocument | None) -> list[
         reasons.append(result.summary)
     else:
         if not result.intact:
-            reasons.append("The document was altered after it was signed.")
-        if not result.valid:
+            # Altered bytes are the whole story: the signature cannot be judged on them, and pyHanko then also
+            # reports it invalid and untrusted, which told users the ITG's own file "does not chain to the
+            # ITG's root" when its only fault was one changed byte.
+            reasons.append(
+                "The document was altered after it was signed: its bytes no longer match the signature."
+            )
+        elif not result.valid:
             reasons.append("The signature is cryptographically invalid.")
-        if not result.trusted:
+        if result.intact and result.valid and not result.trusted:
             reasons.append("The signing certificate does not chain to the ITG's trust root.")
         if result.intact and result.valid and result.trusted and not result.valid_overall:
             reasons.append("A signature or its time-stamp failed validation.")
