@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "itg.audit.middleware.RequestContextMiddleware",
     "itg.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "itg.params.QueryGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from itg.accounts.roles import IsAGStaff, IsMatterUser
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.params import NOTE_MAX, REQUEST_TEXT_MAX, IdFilter, validate_date
 from itg.uploads import PDF_ONLY, check_upload, open_stored
 from subpoenas import intake, selectors, services, workflow
 from subpoenas.extraction import prefill_from_text
@@ -104,12 +105,12 @@ class DemandOut(DemandRowOut):
 
 class RequestIn(serializers.Serializer):
     number = serializers.IntegerField(min_value=1, max_value=999)
-    text = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(allow_blank=True, max_length=REQUEST_TEXT_MAX)
     phone_numbers = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, default=list
     )
-    date_from = serializers.DateField(required=False, allow_null=True, default=None)
-    date_to = serializers.DateField(required=False, allow_null=True, default=None)
+    date_from = serializers.DateField(required=False, allow_null=True, default=None, validators=[validate_date])
+    date_to = serializers.DateField(required=False, allow_null=True, default=None, validators=[validate_date])
     providers = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, default=list
     )
@@ -128,9 +129,9 @@ class DemandIn(serializers.Serializer):
     caption = serializers.CharField(max_length=500)
     issuing_authority = serializers.CharField(max_length=300)
     statute = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    date_issued = serializers.DateField()
-    date_served = serializers.DateField()
-    return_date = serializers.DateField(required=False, allow_null=True, default=None)
+    date_issued = serializers.DateField(validators=[validate_date])
+    date_served = serializers.DateField(validators=[validate_date])
+    return_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[validate_date])
     response_days = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=365
     )
@@ -168,19 +169,19 @@ class DemandIn(serializers.Serializer):
 
 class TransitionIn(serializers.Serializer):
     action = serializers.ChoiceField(choices=sorted(workflow.TRANSITIONS))
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX, default="")
 
 
 class ExtensionAskIn(serializers.Serializer):
-    requested_date = serializers.DateField()
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    requested_date = serializers.DateField(validators=[validate_date])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX, default="")
 
 
 class ExtensionAnswerIn(serializers.Serializer):
     grant = serializers.BooleanField()
-    new_date = serializers.DateField(required=False, allow_null=True, default=None)
+    new_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[validate_date])
     letter = serializers.FileField(required=False, allow_null=True, default=None)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX, default="")
 
 
 class CountsOut(serializers.Serializer):
@@ -195,7 +196,7 @@ class DemandFilter(django_filters.FilterSet):
     state = django_filters.CharFilter(field_name="state", lookup_expr="iexact")
     status = django_filters.ChoiceFilter(choices=LegalDemand.Status.choices)
     kind = django_filters.ChoiceFilter(choices=LegalDemand.Kind.choices)
-    owner = django_filters.NumberFilter(field_name="case__owner_id")
+    owner = IdFilter(field_name="case__owner_id")
     due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
     due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
     open = django_filters.BooleanFilter(method="filter_open")
