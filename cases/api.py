@@ -22,7 +22,7 @@ from itg.params import MESSAGE_MAX
 
 
 class CaseOut(serializers.ModelSerializer):
-    owner = serializers.EmailField(source="owner.email", default=None, read_only=True)
+    owner = serializers.EmailField(source="owner.email", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Case

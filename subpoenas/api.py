@@ -78,7 +78,7 @@ class RequestOut(serializers.ModelSerializer):
 
 class DemandRowOut(serializers.ModelSerializer):
     state = serializers.CharField(read_only=True, help_text="The issuing state's two-letter code.")
-    owner = serializers.EmailField(source="case.owner.email", default=None, read_only=True)
+    owner = serializers.EmailField(source="case.owner.email", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = LegalDemand

@@ -45,9 +45,11 @@ def _sweep(client, urls: dict, kind: str) -> list:
     for url, params in urls.items():
         for param in params:
             response = client.get(url, {param: BAD[kind]})
-            ok = response.status_code == 200 or (
-                response.status_code == 400 and param.encode() in response.content
-            ) or (param == "page" and response.status_code == 404 and url.startswith("/api/"))  # DRF: "Invalid page."
+            ok = (
+                response.status_code == 200
+                or (response.status_code == 400 and param.encode() in response.content)
+                or (param == "page" and response.status_code == 404 and url.startswith("/api/"))
+            )  # DRF: "Invalid page."
             if not ok:
                 wrong.append((url, param, response.status_code, response.content[:120]))
     return wrong

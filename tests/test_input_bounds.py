@@ -60,7 +60,9 @@ def test_api_intake_refuses_a_request_text_over_the_limit(people):
 
 
 def test_an_invalid_lead_state_is_a_400_naming_the_field(people):
-    response = api_as(people.ivy).post("/api/cases/", {"title": "Robocalls", "lead_state": "ZZ"}, format="json")
+    response = api_as(people.ivy).post(
+        "/api/cases/", {"title": "Robocalls", "lead_state": "ZZ"}, format="json"
+    )
     assert response.status_code == 400 and "lead_state" in response.json()
     assert Case.objects.count() == 0
 
@@ -73,7 +75,9 @@ def test_a_case_message_has_one_limit_for_page_and_api(client, people):
     verified_login(client, people.tess)
     page = client.post(f"/cases/{case.pk}/messages/", {"body": too_long}, follow=True)
     assert f"Shorten the message to {MESSAGE_MAX:,} characters" in page.content.decode()
-    ok = api_as(people.tess).post(f"/api/cases/{case.pk}/messages/", {"body": "x" * MESSAGE_MAX}, format="json")
+    ok = api_as(people.tess).post(
+        f"/api/cases/{case.pk}/messages/", {"body": "x" * MESSAGE_MAX}, format="json"
+    )
     assert ok.status_code == 201
     assert CaseMessage.objects.count() == 1
 
