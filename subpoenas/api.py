@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from datetime import timedelta
 
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import FileResponse
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -217,6 +220,21 @@ class DemandFilter(django_filters.FilterSet):
         return queryset.filter(selectors.search_q(value))
 
 
+logger = logging.getLogger(__name__)
+
+# Longer than any request may run (gunicorn's timeout, storage timeouts inside it): a slot still pending
+# after this never completed, and its demand was never committed.
+IDEMPOTENCY_SLOT_TIMEOUT = timedelta(seconds=120)
+
+
+def _release(slot: IdempotencyKey) -> None:
+    """Free a key whose request stored nothing; if the database is down too, the slot expires instead."""
+    try:
+        IdempotencyKey.objects.filter(pk=slot.pk, status_code=0).delete()
+    except DatabaseError:
+        logger.warning("Idempotency-Key slot %s not released (database unavailable); it expires", slot.pk)
+
+
 def _request_hash(request) -> str:
     """What makes two POSTs "the same": their fields and the SHA-256 of each file."""
     digest = hashlib.sha256()
@@ -274,16 +292,19 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         except IntegrityError:
             return self._replay(request, key, request_hash)
         try:
-            response = self._create(request)
+            # The demand and the slot's completion commit together: a slot still pending once the request
+            # budget has passed (the process died, the database restarted) proves nothing was stored.
+            with transaction.atomic():
+                response = self._create(request)
+                if response.status_code < 400:
+                    IdempotencyKey.objects.filter(pk=slot.pk).update(
+                        status_code=response.status_code, response=response.data
+                    )
         except Exception:
-            slot.delete()  # nothing was created: the same key may be used again
+            _release(slot)  # nothing was created: the same key may be used again
             raise
         if response.status_code >= 400:
-            slot.delete()
-        else:
-            IdempotencyKey.objects.filter(pk=slot.pk).update(
-                status_code=response.status_code, response=response.data
-            )
+            _release(slot)
         return response
 
     def _replay(self, request, key: str, request_hash: str) -> Response:
@@ -294,9 +315,16 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                  "new demand, or resend exactly the same request to get its result."},
                 status=status.HTTP_422_UNPROCESSABLE_ENTITY,
             )  # fmt: skip
+        stale = first.created_at < timezone.now() - IDEMPOTENCY_SLOT_TIMEOUT
+        # Never completed within the request budget: nothing was stored (see `create`). Take it over.
+        if first.status_code == 0 and stale and IdempotencyKey.objects.filter(pk=first.pk, status_code=0).delete()[0]:
+            return self.create(request)
         if first.status_code == 0:
+            wait = max(1, int((first.created_at + IDEMPOTENCY_SLOT_TIMEOUT - timezone.now()).total_seconds()))
             return Response({"detail": "The first request with this Idempotency-Key is still being processed; "
-                             "retry in a few seconds."}, status=status.HTTP_409_CONFLICT)  # fmt: skip
+                             f"retry in a few seconds. If it has not finished in {wait} s, nothing was stored "
+                             "and a retry with the same key submits the demand."},
+                            status=status.HTTP_409_CONFLICT, headers={"Retry-After": str(min(wait, 5))})  # fmt: skip
         response = Response(first.response, status=first.status_code)
         response["Idempotent-Replayed"] = "true"
         return response
