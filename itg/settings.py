@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from botocore.config import Config as BotoConfig
 from django.core.exceptions import ImproperlyConfigured
 
 from itg.env import env_bool, env_database, env_int, env_list, env_str
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "itg.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "itg.params.QueryGuardMiddleware",
+    "itg.storage_errors.StorageOutageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -203,6 +205,12 @@ if S3_BUCKET := env_str("S3_BUCKET"):
             "querystring_expire": min(env_int("S3_URL_EXPIRE_SECONDS", 300, minimum=1), 300),
             "file_overwrite": False,
             "object_parameters": {"ServerSideEncryption": "AES256"} if env_bool("S3_SSE", False) else {},
+            # Inside the web server's 30 s budget: a hung endpoint fails fast and the API answers 503.
+            "client_config": BotoConfig(
+                connect_timeout=env_int("S3_CONNECT_TIMEOUT", 3, minimum=1),
+                read_timeout=env_int("S3_READ_TIMEOUT", 10, minimum=1),
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
         },
     }
 elif PRODUCTION and not env_bool("ALLOW_LOCAL_MEDIA", False):
