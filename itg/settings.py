@@ -295,6 +295,9 @@ CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "schedule": AUDIT_CHECKPOINT_MINUTES * 60.0,
 }
 # Tracebacks (issue 5): the 24-hour clock of 47 CFR 64.1200(n)(1) is enforced by a sweep of overdue hops.
+CELERY_BEAT_SCHEDULE["sweep-stale-renders"] = {
+    "task": "subpoenas.responses.tasks.sweep_stale_renders", "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["mark-overdue-hops"] = {"task": "tracebacks.tasks.mark_overdue_hops", "schedule": 300.0}
 HOP_LINK_MAX_AGE_HOURS = env_int("HOP_LINK_MAX_AGE_HOURS", 7 * 24, minimum=1)
 
