@@ -13,23 +13,30 @@ p95 of a 10 MB upload (target < 5 s). Everything listens on 127.0.0.1 only.
 
 from __future__ import annotations
 
-import argparse
-import io
-import json
-import os
-import random
-import re
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
-import uuid
-from collections import defaultdict
-from pathlib import Path
+import sys as _sys
+from pathlib import Path as _Path
 
-import requests
+# bench/queue.py would shadow the standard library's `queue` (urllib3, psycopg import it).
+_sys.path[:] = [p for p in _sys.path if _Path(p or ".").resolve() != _Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import base64  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import re  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from collections import defaultdict  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import requests  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -55,9 +62,15 @@ def wait_port(port: int, what: str, timeout: float = 60) -> None:
 
 
 def production_env(s3_url: str, bucket: str) -> dict:
+    from itg.signing import ensure_dev_ca
+
+    pki = ensure_dev_ca(ROOT / "var" / "bench-ca")  # a throwaway signing certificate for the bench only
     env = dict(os.environ)
+    env.update(AUDIT_SIGNING_KEY=base64.b64encode(os.urandom(32)).decode(), ITG_SIGNING_P12_PATH=str(pki.signer_p12_path),
+               ITG_SIGNING_P12_PASSPHRASE=pki.signer_passphrase_path.read_text().strip(),
+               ITG_SIGNING_TRUST_ROOTS=str(pki.root_cert_path))  # fmt: skip
     env.update(
-        DEBUG="false", SECRET_KEY="load-bench-" + uuid.uuid4().hex, ALLOWED_HOSTS="127.0.0.1",
+        DEBUG="false", SECRET_KEY="load-bench-" + uuid.uuid4().hex + uuid.uuid4().hex, ALLOWED_HOSTS="127.0.0.1",
         CELERY_BROKER_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7"),
         S3_BUCKET=bucket, S3_ENDPOINT_URL=s3_url, S3_ACCESS_KEY_ID="test", S3_SECRET_ACCESS_KEY="test",
         SECURE_SSL_REDIRECT="false", BEHIND_PROXY="true", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",

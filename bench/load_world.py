@@ -3,10 +3,16 @@ Texas with a few demands each, ITG staff, providers with an open hop each. Print
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from pathlib import Path
+import sys as _sys
+from pathlib import Path as _Path
+
+# bench/queue.py would shadow the standard library's `queue` (urllib3, psycopg import it).
+_sys.path[:] = [p for p in _sys.path if _Path(p or ".").resolve() != _Path(__file__).resolve().parent]
+
+import json  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "itg.settings")

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -24,7 +26,18 @@ EXAMPLES = 4
 
 
 @pytest.fixture
-def fuzz_world(people, settings):
+def _keep_test_connection():
+    """Like Django's test client: requests in-process must not close the test's connection (in its
+    transaction, `close_old_connections` would, on PostgreSQL)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def fuzz_world(people, settings, _keep_test_connection):
     settings.ALLOWED_HOSTS = ["*"]
     acme = make_provider("Acme Voice")
     start_traceback(people.ivy, acme)
