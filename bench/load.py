@@ -83,7 +83,9 @@ def setup_world(env: dict, n_ag: int, n_itg: int, n_prov: int) -> dict:
     process with the production settings, so the files land in the bucket)."""
     subprocess.run([PY, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     out = subprocess.run([PY, str(ROOT / "bench" / "load_world.py"), str(n_ag), str(n_itg), str(n_prov)],
-                         cwd=ROOT, env=env, check=True, capture_output=True, text=True)  # fmt: skip
+                         cwd=ROOT, env=env, capture_output=True, text=True)  # fmt: skip
+    if out.returncode:
+        sys.exit(f"setting up the world failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -221,7 +223,7 @@ def main() -> None:
         world = setup_world(env, n_ag, n_itg, n_prov)
         port = free_port()
         procs.append(subprocess.Popen([str(BIN / "gunicorn"), "itg.wsgi:application", "-w", "4", "-b",
-                                       f"127.0.0.1:{port}", "--timeout", "30", "--log-level", "warning"],
+                                       f"127.0.0.1:{port}", "--timeout", "30", "--preload", "--log-level", "warning"],
                                       cwd=ROOT, env=env))  # fmt: skip
         procs.append(subprocess.Popen([str(BIN / "celery"), "-A", "itg", "worker", "-c", "1", "-l", "warning"],
                                       cwd=ROOT, env=env))  # fmt: skip
@@ -256,7 +258,6 @@ def main() -> None:
 
 def world_pdf(size: int) -> bytes:
     """A valid one-page PDF padded with a comment stream up to `size` bytes (what a scanned demand weighs)."""
-    from tests.factories import DEMAND_TEXT  # noqa: F401 - the same demand text the tests use
 
     base = subprocess.run([PY, "-c", "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','itg.settings');"
                            "import django; django.setup(); import sys; from tests.factories import pdf_bytes;"

@@ -26,6 +26,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 from itg.accounts.models import User  # noqa: E402
 from providers.services import provider_token_create  # noqa: E402
+from tests import factories  # noqa: E402
 from tests.factories import PASSWORD, make_demand, make_provider, make_user, start_traceback  # noqa: E402
 
 
@@ -37,6 +38,8 @@ def person(user: User) -> dict:
 
 def main(n_ag: int, n_itg: int, n_prov: int) -> None:
     run = os.urandom(3).hex()
+    seed = int.from_bytes(os.urandom(3), "big") % 900_000  # rerunnable: provider numbers unique per run
+    factories._provider_seq = iter(range(seed, 10**6))
     ag = [make_user(f"ag{run}{i}", "ag_staff", "TX") for i in range(n_ag)]
     itg = [make_user(f"itg{run}{i}", "itg_staff") for i in range(n_itg)]
     for user in ag[: max(1, n_ag // 5)]:
