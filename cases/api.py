@@ -17,10 +17,12 @@ from cases.models import Case
 from cases.selectors import case_list_for, case_messages_for
 from itg.accounts.models import Office
 from itg.accounts.roles import IsMatterUser
+from itg.calendar import jurisdiction_choices
+from itg.params import MESSAGE_MAX
 
 
 class CaseOut(serializers.ModelSerializer):
-    owner = serializers.EmailField(source="owner.email", default=None, read_only=True)
+    owner = serializers.EmailField(source="owner.email", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Case
@@ -30,8 +32,8 @@ class CaseOut(serializers.ModelSerializer):
 class CaseIn(serializers.Serializer):
     title = serializers.CharField(max_length=300)
     reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    lead_state = serializers.CharField(
-        max_length=2,
+    lead_state = serializers.ChoiceField(
+        choices=["", *(code for code, _name in jurisdiction_choices())],
         required=False,
         allow_blank=True,
         default="",
@@ -57,7 +59,7 @@ class MessageOut(serializers.Serializer):
 
 
 class MessageIn(serializers.Serializer):
-    body = serializers.CharField(max_length=20000)
+    body = serializers.CharField(max_length=MESSAGE_MAX)
     internal = serializers.BooleanField(default=False, help_text="An internal note, ITG staff only.")
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 

@@ -11,6 +11,8 @@ from cases.models import Case, CaseMessage, MessageAttachment
 from itg.accounts.models import Office, User
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.calendar import JURISDICTIONS
+from itg.params import MESSAGE_MAX
 from itg.uploads import check_upload, stored_files
 
 
@@ -25,6 +27,8 @@ def case_create(*, by: User, title: str, lead_state: str = "", reference: str = 
         raise ValidationError({"title": "Give the case a title."})
     if not lead_state:
         raise ValidationError({"lead_state": "Choose the lead state."})
+    if lead_state not in JURISDICTIONS:  # the audit record files the case under its state: it must be one
+        raise ValidationError({"lead_state": f"{lead_state!r} is not an AG jurisdiction: use its two-letter code."})
     case = Case.objects.create(
         title=title.strip(), lead_state=lead_state, reference=reference.strip(), created_by=by
     )
@@ -118,6 +122,10 @@ def case_message_post(*, by: User, case: Case, body: str, internal: bool = False
         )
     if not body.strip():
         raise ValidationError({"body": "Write the message."})
+    if len(body) > MESSAGE_MAX:  # the same limit as the API's serializer: page and API accept the same text
+        raise ValidationError({"body": f"Shorten the message to {MESSAGE_MAX:,} characters (it has {len(body):,})."})
+    if "\x00" in body:
+        raise ValidationError({"body": "Remove the NUL character (\\0) from the message."})
     checked = []
     for upload in files:
         checked.append(check_upload(upload, field_name="attachments"))

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from itg.storage_errors import MESSAGE, RETRY_AFTER_SECONDS, is_storage_outage
 
 
 def exception_handler(exc, context):
     """Services raise Django's ValidationError; the API answers it as a 400 with the same messages."""
+    if is_storage_outage(exc):
+        response = Response({"detail": MESSAGE}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         exc = exceptions.ValidationError(detail)

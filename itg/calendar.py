@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from itg.params import DATE_MAX, DATE_MIN
+
 FEDERAL = "US"
 """Pseudo-jurisdiction: the federal calendar alone (Monday to Friday minus federal holidays)."""
 
@@ -257,6 +259,23 @@ def _count_business_days(start: date, n: int, code: str) -> tuple[date, Skipped]
     return d, tuple(skipped)
 
 
+# Deadline arithmetic is defined on DATE_MIN..DATE_MAX (itg.params): `date` ends in year 9999, and a
+# period from a far date would run past it (OverflowError) or walk holidays for centuries. Periods beyond
+# ten years are no legal demand's terms.
+MAX_PERIOD_DAYS = 3660
+
+
+def _check_period(start: date, n: int, what: str) -> None:
+    if not DATE_MIN <= start <= DATE_MAX:
+        raise ValueError(
+            f"Dates must lie between {DATE_MIN.isoformat()} and {DATE_MAX.isoformat()}, got {start.isoformat()}."
+        )
+    if n < 0:
+        raise ValueError(f"{what} to add must be zero or more, got {n}.")
+    if n > MAX_PERIOD_DAYS:
+        raise ValueError(f"{what} to add must be at most {MAX_PERIOD_DAYS}, got {n}.")
+
+
 def add_business_days(start: date, n: int, code: str) -> DueComputation:
     """Due date `n` business days after `start` (the day of service is not counted).
 
@@ -265,8 +284,7 @@ def add_business_days(start: date, n: int, code: str) -> DueComputation:
     next business day if needed.
     """
     _check_code(code)
-    if n < 0:
-        raise ValueError(f"Business days to add must be zero or more, got {n}.")
+    _check_period(start, n, "Business days")
     if n == 0:
         return due_from_return_date(start, code)
     due, skipped = _count_business_days(start, n, code)
@@ -282,8 +300,7 @@ def add_calendar_days(start: date, n: int, code: str) -> DueComputation:
     the last one is moved when the office is closed on it.
     """
     _check_code(code)
-    if n < 0:
-        raise ValueError(f"Calendar days to add must be zero or more, got {n}.")
+    _check_period(start, n, "Calendar days")
     landing = start + timedelta(days=n)
     due, skipped = _roll_forward(landing, code)
     sentence = f"{n} calendar day{'s' if n != 1 else ''} from {fmt_date(start)}"
@@ -294,6 +311,7 @@ def add_calendar_days(start: date, n: int, code: str) -> DueComputation:
 
 def due_from_return_date(return_date: date, code: str) -> DueComputation:
     """A demand's fixed return date, moved to the next business day when the office is closed on it."""
+    _check_period(return_date, 0, "Days")
     due, skipped = _roll_forward(return_date, _check_code(code))
     sentence = f"Return date {_weekday_date(return_date)}"
     if due != return_date:

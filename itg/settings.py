@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from botocore.config import Config as BotoConfig
 from django.core.exceptions import ImproperlyConfigured
 
 from itg.env import env_bool, env_database, env_int, env_list, env_str
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "itg.audit.middleware.RequestContextMiddleware",
     "itg.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "itg.params.QueryGuardMiddleware",
+    "itg.storage_errors.StorageOutageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -206,6 +209,12 @@ if S3_BUCKET := env_str("S3_BUCKET"):
             "querystring_expire": min(env_int("S3_URL_EXPIRE_SECONDS", 300, minimum=1), 300),
             "file_overwrite": False,
             "object_parameters": {"ServerSideEncryption": "AES256"} if env_bool("S3_SSE", False) else {},
+            # Inside the web server's 30 s budget: a hung endpoint fails fast and the API answers 503.
+            "client_config": BotoConfig(
+                connect_timeout=env_int("S3_CONNECT_TIMEOUT", 3, minimum=1),
+                read_timeout=env_int("S3_READ_TIMEOUT", 10, minimum=1),
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
         },
     }
 elif PRODUCTION and not env_bool("ALLOW_LOCAL_MEDIA", False):
@@ -296,12 +305,15 @@ CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "task": "itg.audit.tasks.write_checkpoint",
     "schedule": AUDIT_CHECKPOINT_MINUTES * 60.0,
 }
-# Tracebacks (issue 5): the 24-hour clock of 47 CFR 64.1200(n)(1) is enforced by a sweep of overdue hops.
 # Alerts: rules evaluated hourly (each campaign and period drafted once); digests sent weekly.
 CELERY_BEAT_SCHEDULE |= {
     "alert-rules": {"task": "subpoenas.alerts.tasks.run_alert_rules", "schedule": 3600.0},
     "alert-digests": {"task": "subpoenas.alerts.tasks.send_alert_digests", "schedule": 7 * 86400.0},
 }
+CELERY_BEAT_SCHEDULE["sweep-stale-renders"] = {
+    "task": "subpoenas.responses.tasks.sweep_stale_renders", "schedule": 60.0,
+}
+# Tracebacks (issue 5): the 24-hour clock of 47 CFR 64.1200(n)(1) is enforced by a sweep of overdue hops.
 CELERY_BEAT_SCHEDULE["mark-overdue-hops"] = {"task": "tracebacks.tasks.mark_overdue_hops", "schedule": 300.0}
 HOP_LINK_MAX_AGE_HOURS = env_int("HOP_LINK_MAX_AGE_HOURS", 7 * 24, minimum=1)
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from datetime import timedelta
 
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.http import FileResponse
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -20,6 +23,7 @@ from rest_framework.response import Response
 from itg.accounts.roles import IsAGStaff, IsMatterUser
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.params import NOTE_MAX, REQUEST_TEXT_MAX, IdFilter, validate_date
 from itg.throttling import ClearThrottleMessage, ExtractionThrottle
 from itg.uploads import PDF_ONLY, check_upload, open_stored
 from subpoenas import intake, selectors, services, workflow
@@ -77,7 +81,7 @@ class RequestOut(serializers.ModelSerializer):
 
 class DemandRowOut(serializers.ModelSerializer):
     state = serializers.CharField(read_only=True, help_text="The issuing state's two-letter code.")
-    owner = serializers.EmailField(source="case.owner.email", default=None, read_only=True)
+    owner = serializers.EmailField(source="case.owner.email", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = LegalDemand
@@ -104,12 +108,12 @@ class DemandOut(DemandRowOut):
 
 class RequestIn(serializers.Serializer):
     number = serializers.IntegerField(min_value=1, max_value=999)
-    text = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(allow_blank=True, max_length=REQUEST_TEXT_MAX)
     phone_numbers = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, default=list
     )
-    date_from = serializers.DateField(required=False, allow_null=True, default=None)
-    date_to = serializers.DateField(required=False, allow_null=True, default=None)
+    date_from = serializers.DateField(required=False, allow_null=True, default=None, validators=[validate_date])
+    date_to = serializers.DateField(required=False, allow_null=True, default=None, validators=[validate_date])
     providers = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, default=list
     )
@@ -128,9 +132,9 @@ class DemandIn(serializers.Serializer):
     caption = serializers.CharField(max_length=500)
     issuing_authority = serializers.CharField(max_length=300)
     statute = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    date_issued = serializers.DateField()
-    date_served = serializers.DateField()
-    return_date = serializers.DateField(required=False, allow_null=True, default=None)
+    date_issued = serializers.DateField(validators=[validate_date])
+    date_served = serializers.DateField(validators=[validate_date])
+    return_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[validate_date])
     response_days = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=365
     )
@@ -168,19 +172,19 @@ class DemandIn(serializers.Serializer):
 
 class TransitionIn(serializers.Serializer):
     action = serializers.ChoiceField(choices=sorted(workflow.TRANSITIONS))
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX, default="")
 
 
 class ExtensionAskIn(serializers.Serializer):
-    requested_date = serializers.DateField()
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    requested_date = serializers.DateField(validators=[validate_date])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX, default="")
 
 
 class ExtensionAnswerIn(serializers.Serializer):
     grant = serializers.BooleanField()
-    new_date = serializers.DateField(required=False, allow_null=True, default=None)
+    new_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[validate_date])
     letter = serializers.FileField(required=False, allow_null=True, default=None)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX, default="")
 
 
 class CountsOut(serializers.Serializer):
@@ -195,7 +199,7 @@ class DemandFilter(django_filters.FilterSet):
     state = django_filters.CharFilter(field_name="state", lookup_expr="iexact")
     status = django_filters.ChoiceFilter(choices=LegalDemand.Status.choices)
     kind = django_filters.ChoiceFilter(choices=LegalDemand.Kind.choices)
-    owner = django_filters.NumberFilter(field_name="case__owner_id")
+    owner = IdFilter(field_name="case__owner_id")
     due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
     due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
     open = django_filters.BooleanFilter(method="filter_open")
@@ -214,6 +218,21 @@ class DemandFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(selectors.search_q(value))
+
+
+logger = logging.getLogger(__name__)
+
+# Longer than any request may run (gunicorn's timeout, storage timeouts inside it): a slot still pending
+# after this never completed, and its demand was never committed.
+IDEMPOTENCY_SLOT_TIMEOUT = timedelta(seconds=120)
+
+
+def _release(slot: IdempotencyKey) -> None:
+    """Free a key whose request stored nothing; if the database is down too, the slot expires instead."""
+    try:
+        IdempotencyKey.objects.filter(pk=slot.pk, status_code=0).delete()
+    except DatabaseError:
+        logger.warning("Idempotency-Key slot %s not released (database unavailable); it expires", slot.pk)
 
 
 def _request_hash(request) -> str:
@@ -273,16 +292,19 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         except IntegrityError:
             return self._replay(request, key, request_hash)
         try:
-            response = self._create(request)
+            # The demand and the slot's completion commit together: a slot still pending once the request
+            # budget has passed (the process died, the database restarted) proves nothing was stored.
+            with transaction.atomic():
+                response = self._create(request)
+                if response.status_code < 400:
+                    IdempotencyKey.objects.filter(pk=slot.pk).update(
+                        status_code=response.status_code, response=response.data
+                    )
         except Exception:
-            slot.delete()  # nothing was created: the same key may be used again
+            _release(slot)  # nothing was created: the same key may be used again
             raise
         if response.status_code >= 400:
-            slot.delete()
-        else:
-            IdempotencyKey.objects.filter(pk=slot.pk).update(
-                status_code=response.status_code, response=response.data
-            )
+            _release(slot)
         return response
 
     def _replay(self, request, key: str, request_hash: str) -> Response:
@@ -293,9 +315,16 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                  "new demand, or resend exactly the same request to get its result."},
                 status=status.HTTP_422_UNPROCESSABLE_ENTITY,
             )  # fmt: skip
+        stale = first.created_at < timezone.now() - IDEMPOTENCY_SLOT_TIMEOUT
+        # Never completed within the request budget: nothing was stored (see `create`). Take it over.
+        if first.status_code == 0 and stale and IdempotencyKey.objects.filter(pk=first.pk, status_code=0).delete()[0]:
+            return self.create(request)
         if first.status_code == 0:
+            wait = max(1, int((first.created_at + IDEMPOTENCY_SLOT_TIMEOUT - timezone.now()).total_seconds()))
             return Response({"detail": "The first request with this Idempotency-Key is still being processed; "
-                             "retry in a few seconds."}, status=status.HTTP_409_CONFLICT)  # fmt: skip
+                             f"retry in a few seconds. If it has not finished in {wait} s, nothing was stored "
+                             "and a retry with the same key submits the demand."},
+                            status=status.HTTP_409_CONFLICT, headers={"Retry-After": str(min(wait, 5))})  # fmt: skip
         response = Response(first.response, status=first.status_code)
         response["Idempotent-Replayed"] = "true"
         return response

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from itg.params import NOTE_MAX, REQUEST_TEXT_MAX, validate_date
 from subpoenas.extraction import split_list
 from subpoenas.intake import DemandInput, RequestInput
 from subpoenas.models import LegalDemand
@@ -26,9 +27,9 @@ class DemandForm(forms.Form):
     issuing_authority = forms.CharField(label="Issuing authority", max_length=300,
                                         help_text="E.g. Consumer Protection Division, Office of the Attorney General.")  # fmt: skip
     statute = forms.CharField(label="Statute cited", max_length=300, required=False)
-    date_issued = forms.DateField(label="Date issued", widget=forms.DateInput(attrs={"type": "date"}))
-    date_served = forms.DateField(label="Date served", widget=forms.DateInput(attrs={"type": "date"}))
-    return_date = forms.DateField(label="Return date", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    date_issued = forms.DateField(label="Date issued", validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"}))
+    date_served = forms.DateField(label="Date served", validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"}))
+    return_date = forms.DateField(label="Return date", required=False, validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"}),
                                   help_text="Or give a response period below.")  # fmt: skip
     response_days = forms.IntegerField(
         label="Response period (days)", required=False, min_value=1, max_value=365
@@ -64,11 +65,11 @@ class DemandForm(forms.Form):
 
 class RequestForm(forms.Form):
     number = forms.IntegerField(label="No.", required=False, min_value=1, max_value=999)
-    text = forms.CharField(label="Request text", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label="Request text", required=False, max_length=REQUEST_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     phone_numbers = forms.CharField(label="Phone numbers", required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                     help_text="Any US format, one per line or comma-separated.")  # fmt: skip
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="From", required=False, validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", required=False, validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"}))
     providers = forms.CharField(label="Providers (name, FRN or RMD number)", required=False)
     campaigns = forms.CharField(label="Campaigns", required=False)
 
@@ -95,16 +96,17 @@ def requests_from(formset) -> list[RequestInput]:
 class TransitionForm(forms.Form):
     action = forms.CharField()
     note = forms.CharField(
-        label="Note", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Note", required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ExtensionAskForm(forms.Form):
     requested_date = forms.DateField(
+        validators=[validate_date],
         label="New return date asked", widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(
-        label="Why", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Why", required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -113,9 +115,10 @@ class ExtensionAnswerForm(forms.Form):
         label="Answer", choices=[("1", "Grant"), ("0", "Refuse")], coerce=lambda v: v == "1"
     )
     new_date = forms.DateField(
+        validators=[validate_date],
         label="New return date", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     letter = forms.FileField(label="Letter granting the extension (PDF)", required=False)
     note = forms.CharField(
-        label="Note", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+        label="Note", required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )

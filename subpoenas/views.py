@@ -15,6 +15,7 @@ from itg.accounts.models import Role, User
 from itg.accounts.roles import AGStaffRequiredMixin, ITGStaffRequiredMixin, MatterUserRequiredMixin
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.params import SEARCH_MAX, query_int
 from itg.uploads import open_stored
 from subpoenas import receipts, selectors, services, workflow
 from subpoenas.forms import ExtensionAnswerForm, ExtensionAskForm, TransitionForm
@@ -25,9 +26,11 @@ PAGE_SIZE = 50
 
 def filters_from(request: HttpRequest) -> selectors.QueueFilters:
     g = request.GET
+    if g.get("owner", "").strip() not in ("", "me", "none"):
+        query_int(g["owner"], "owner")  # an ITG user's id: a bad one is a 400 naming the filter
     return selectors.QueueFilters(
         state=g.get("state", "").strip()[:2], status=g.get("status", "").strip(), owner=g.get("owner", "").strip(),
-        kind=g.get("kind", "").strip(), due=g.get("due", "").strip(), q=g.get("q", "").strip()[:200],
+        kind=g.get("kind", "").strip(), due=g.get("due", "").strip(), q=g.get("q", "").strip()[:SEARCH_MAX],
         sort=g.get("sort", "due"),
     )  # fmt: skip
 

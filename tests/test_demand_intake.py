@@ -322,3 +322,58 @@ def test_admin_shows_demands_read_only_to_itg_administrators(client, people):
     )
     verified_login(client, people.ivy)
     assert client.get("/admin/subpoenas/legaldemand/").status_code == 302
+
+
+def test_a_slot_that_never_completed_expires_and_the_retry_submits_once(people, monkeypatch):
+    """A request that dies with the database (its release fails too) leaves the slot pending and nothing
+    stored: a retry is told to wait, and once the request budget has passed it submits the demand, once."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from subpoenas import api
+    from subpoenas.models import IdempotencyKey
+
+    client = api_as(people.tess)
+    client.raise_request_exception = False
+    with monkeypatch.context() as m:
+        m.setattr(api.DemandViewSet, "_create", lambda self, request: 1 / 0)
+        m.setattr(api, "_release", lambda slot: None)  # the database is down: the cleanup fails
+        assert client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="lost").status_code == 500
+    assert IdempotencyKey.objects.get(key="lost").status_code == 0 and LegalDemand.objects.count() == 0
+    wait = client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="lost")
+    assert wait.status_code == 409 and "nothing was stored" in wait.json()["detail"] and wait["Retry-After"]
+    IdempotencyKey.objects.filter(key="lost").update(
+        created_at=timezone.now() - api.IDEMPOTENCY_SLOT_TIMEOUT - timedelta(seconds=1)
+    )
+    retry = client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="lost")
+    assert retry.status_code == 201 and LegalDemand.objects.count() == 1
+    replay = client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="lost")
+    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+    assert replay.json()["id"] == retry.json()["id"] and LegalDemand.objects.count() == 1
+
+
+def test_a_failure_inside_the_request_rolls_back_the_demand_with_its_slot(people, monkeypatch):
+    """The slot completes in the demand's transaction: a crash after the demand is written leaves neither."""
+    from subpoenas.models import IdempotencyKey
+
+    client = api_as(people.tess)
+    client.raise_request_exception = False
+    monkeypatch.setattr(IdempotencyKey.objects, "filter", _boom_on_update(IdempotencyKey.objects.filter))
+    failed = client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="k-9")
+    assert failed.status_code == 500
+    assert LegalDemand.objects.count() == 0
+
+
+def _boom_on_update(filter_):
+    class Boom:
+        def __init__(self, qs):
+            self.qs = qs
+
+        def update(self, **kwargs):
+            raise RuntimeError("database went away")
+
+        def delete(self):
+            return self.qs.delete()
+
+    return lambda *a, **k: Boom(filter_(*a, **k))

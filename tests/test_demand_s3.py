@@ -59,3 +59,49 @@ def test_a_failed_intake_leaves_no_object_in_the_bucket(people, s3, monkeypatch)
     with pytest.raises(RuntimeError):
         api.post("/api/demands/", form(), format="multipart")
     assert s3() == [] and LegalDemand.objects.count() == 0
+
+
+@pytest.fixture
+def s3_down(settings):
+    """Storage pointing at a port nobody listens on: the S3 endpoint is down."""
+    import socket
+
+    from botocore.config import Config
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": "gone", "endpoint_url": f"http://127.0.0.1:{port}", "access_key": "test",
+                        "secret_key": "test", "region_name": "us-east-1", "signature_version": "s3v4",
+                        "addressing_style": "path", "file_overwrite": False,
+                        "client_config": Config(connect_timeout=1, read_timeout=1, retries={"max_attempts": 1})},
+        },
+    }  # fmt: skip
+    from django.core.files.storage import storages
+
+    storages._storages.pop("default", None)
+    yield
+    storages._storages.pop("default", None)
+
+
+def test_with_s3_down_the_api_answers_a_json_503_with_retry_after_and_stores_nothing(people, s3_down):
+    from subpoenas.models import IdempotencyKey
+
+    api = APIClient()
+    verified_login(api, people.tess)
+    response = api.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="s3-down")
+    assert response.status_code == 503 and response["Content-Type"] == "application/json"
+    assert "nothing was stored" in response.json()["detail"] and int(response["Retry-After"]) > 0
+    assert LegalDemand.objects.count() == 0 and not IdempotencyKey.objects.exists()
+
+
+def test_with_s3_down_pages_that_need_no_storage_keep_working(client, people, s3_down):
+    verified_login(client, people.tess)
+    assert client.get("/demands/").status_code == 200 and client.get("/cases/").status_code == 200
+    page = client.post("/demands/new/", {"document": form()["document"]})
+    assert page.status_code == 503 and "File storage is unavailable" in page.content.decode()
+    assert LegalDemand.objects.count() == 0

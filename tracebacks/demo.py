@@ -279,7 +279,7 @@ def _writer() -> Callable[[type, Sequence[str], list[tuple]], None]:
         def value(v):
             return adapt(v) if isinstance(v, datetime) else v.hex if isinstance(v, uuid.UUID) else v
 
-        sql = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - table and columns are ours, values are parameters
+        sql = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608  # nosec B608 - table and columns are ours, values are parameters
         with connection.cursor() as cursor:
             cursor.executemany(sql, [tuple(value(v) for v in row) for row in rows])
 
@@ -291,7 +291,7 @@ def _reset_sequences() -> None:
         with connection.cursor() as cursor:
             for model in (Traceback, Hop):
                 table = model._meta.db_table
-                sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608
+                sql = f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"  # noqa: S608  # nosec B608 - the table names of two models, no input
                 cursor.execute(sql)
 
 

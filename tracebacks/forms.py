@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from itg.params import validate_date
 from tracebacks.models import Campaign, Hop, Traceback
 from tracebacks.workflow import PROVIDER_ANSWERS
 
@@ -18,7 +19,7 @@ class CampaignForm(forms.Form):
 class TracebackForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.order_by("name"))
     call_at = forms.DateTimeField(
-        label="Call time", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        validators=[validate_date], label="Call time", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text="Local time in the zone below.",
     )  # fmt: skip
     call_tz = forms.CharField(label="Time zone of the call time", initial="America/New_York", max_length=64)

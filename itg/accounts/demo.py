@@ -43,7 +43,7 @@ DEMO_PEOPLE = (
 
 def demo_totp_key(email: str) -> str:
     """A fixed 20-byte secret per demo user, so `demo_totp` can print the current code."""
-    return hashlib.sha1(f"itg-demo-totp:{email}".encode()).hexdigest()  # noqa: S324 - not a security hash
+    return hashlib.sha1(f"itg-demo-totp:{email}".encode(), usedforsecurity=False).hexdigest()  # noqa: S324 - demo seed, not a security hash
 
 
 def _office_for(person: DemoPerson) -> Office:

@@ -7,6 +7,7 @@ from django import forms
 from itg.accounts.models import Office
 from itg.audit.actions import Action, Outcome
 from itg.calendar import jurisdiction_choices
+from itg.params import validate_date
 
 _ANY = [("", "Any")]
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local", "step": "1"}, format="%Y-%m-%dT%H:%M:%S")
@@ -35,8 +36,8 @@ class AuditFilterForm(forms.Form):
         max_length=100,
         help_text="Slower: combine it with another filter.",
     )
-    since = forms.DateTimeField(label="From (UTC)", required=False, widget=_WHEN)
-    until = forms.DateTimeField(label="Until (UTC)", required=False, widget=_WHEN)
+    since = forms.DateTimeField(label="From (UTC)", required=False, validators=[validate_date], widget=_WHEN)
+    until = forms.DateTimeField(label="Until (UTC)", required=False, validators=[validate_date], widget=_WHEN)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

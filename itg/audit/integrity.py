@@ -28,7 +28,7 @@ SELECT seq, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
        actor_role, actor_office, actor_state, action, object_type, object_id, object_label, object_state,
        outcome, reason, ip, user_agent, request_id, changes::text, prev_hash, hash
 FROM {AuditEvent._meta.db_table} WHERE seq >= %s AND seq <= %s ORDER BY seq
-"""  # noqa: S608 - a constant table name, no input
+"""  # noqa: S608  # nosec B608 - a constant table name; the range values are parameters
 _LAST = 2**63 - 1
 
 

@@ -32,7 +32,7 @@ _CHAIN_LOCK_KEY = 0x17A0D17
 _LOCK_AND_READ_HEAD = f"""
 SELECT pg_advisory_xact_lock({_CHAIN_LOCK_KEY});
 SELECT seq, hash FROM {AuditEvent._meta.db_table} ORDER BY seq DESC LIMIT 1
-"""  # noqa: S608 - constants only
+"""  # noqa: S608  # nosec B608 - the table name is the model's own constant, no input reaches it
 
 
 def _lock_and_read_head() -> tuple[int, str] | None:

@@ -14,6 +14,7 @@ from itg.audit.chain import GENESIS_HASH
 from itg.audit.export import csv_lines, jsonl_lines
 from itg.audit.forms import AuditFilterForm, StateHistoryFilterForm
 from itg.audit.services import record
+from itg.params import query_int
 
 EXPORTS = {
     "jsonl": ("application/x-ndjson; charset=utf-8", jsonl_lines),
@@ -47,8 +48,7 @@ class _AGSupervisor(_RecordsRefusals, AGSupervisorRequiredMixin):
 
 
 def _cursor(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return query_int(request.GET.get(name), name)
 
 
 def _query_without_cursor(request: HttpRequest) -> str:

@@ -32,7 +32,13 @@ from subpoenas.services import demand_transition
 
 logger = logging.getLogger(__name__)
 S, R = LegalDemand.Status, Response.Status
-STALE_RENDER = timedelta(minutes=15)  # a render this old was lost with its worker: it may be taken over
+# A live render refreshes its claim (`started_at`) at every step; a claim this old was lost with its worker
+# (pool process or whole worker killed) and is taken over by a redelivered task or the sweep.
+STALE_RENDER = timedelta(minutes=5)
+LOST_WORKER = (
+    "The signing worker stopped during rendering (restarted or killed); nothing was stored. "
+    "Retry to render and sign this version again."
+)
 
 
 class BatesMoved(Exception):
@@ -121,7 +127,9 @@ def _claim(response_id: int) -> Response | None:
 
 
 def _progress(response: Response, percent: int, label: str) -> None:
-    Response.objects.filter(pk=response.pk, status=R.RENDERING).update(progress=percent, progress_label=label)
+    Response.objects.filter(pk=response.pk, status=R.RENDERING).update(
+        progress=percent, progress_label=label, started_at=timezone.now()  # the heartbeat of a live render
+    )
 
 
 def _render(response: Response, start: int) -> BatesPdf:
@@ -160,6 +168,34 @@ def response_render_and_sign(*, response_id: int) -> Response | None:
         discard_stored(signed)
         _fail(response, error)
         return None
+
+
+def render_claimed_elsewhere(response_id: int) -> bool:
+    """Another worker holds a fresh claim: the caller should look again once it could have gone stale."""
+    return Response.objects.filter(
+        pk=response_id, status=R.RENDERING, started_at__gte=timezone.now() - STALE_RENDER
+    ).exists()
+
+
+def responses_sweep_stale() -> dict:
+    """Renders whose worker died are marked failed, with the reason and a retry (the page shows both);
+    versions queued long ago whose message was lost with a worker are queued again. Run every minute."""
+    from subpoenas.responses.tasks import sign_response
+
+    cutoff = timezone.now() - STALE_RENDER
+    failed = 0
+    for response in Response.objects.filter(status=R.RENDERING, started_at__lt=cutoff).select_related("created_by"):
+        with transaction.atomic():
+            if Response.objects.filter(pk=response.pk, status=R.RENDERING, started_at__lt=cutoff).update(
+                status=R.FAILED, error=LOST_WORKER, progress=0, progress_label=""
+            ):
+                failed += 1
+                record(action=Action.RESPONSE_SIGN_FAILED, by=response.created_by, obj=response,
+                       outcome=Outcome.FAILED, reason=LOST_WORKER)  # fmt: skip
+    queued = list(Response.objects.filter(status=R.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True))
+    for pk in queued:
+        sign_response.delay(pk)  # the claim is a compare-and-set: a duplicate message is a no-op
+    return {"failed": failed, "requeued": len(queued)}
 
 
 def _next_bates(demand_id: int) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import PurePosixPath
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.views import View
 from itg.accounts.roles import ITGStaffRequiredMixin
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.params import query_date, query_int
 from tracebacks import selectors, services
 from tracebacks.forms import BulkStartForm, CampaignForm, CloseForm, ReassignForm, TracebackForm
 from tracebacks.models import Campaign, Hop, Traceback
@@ -23,18 +23,6 @@ from tracebacks.views.common import CountedPaginator, apply_errors, message_of
 PAGE_SIZE = 50
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
 
 
 def _provider_filter(text: str) -> tuple[int | None, str]:
@@ -52,9 +40,9 @@ class TracebackListView(ITGStaffRequiredMixin, View):
         g = request.GET
         provider, provider_error = _provider_filter(g.get("provider", "").strip())
         f = selectors.TracebackFilters(
-            campaign=_int(g.get("campaign")), provider=provider,
+            campaign=query_int(g.get("campaign"), "campaign"), provider=provider,
             status=g.get("status", "") if g.get("status") in Traceback.Status.values else "",
-            date_from=_date(g.get("date_from")), date_to=_date(g.get("date_to")), number=g.get("number", "").strip(),
+            date_from=query_date(g.get("date_from"), "date_from"), date_to=query_date(g.get("date_to"), "date_to"), number=g.get("number", "").strip(),
         )  # fmt: skip
         rows = selectors.traceback_list(f) if not provider_error else Traceback.objects.none()
         count = selectors.traceback_count(f, rows) if not provider_error else 0
