@@ -174,6 +174,10 @@ if DEBUG:
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media-not-served/"  # files are only ever streamed through an access-checked view
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 100, minimum=1) * 1024 * 1024
+# Every parse of an uploaded file runs in a child process with these bounds (itg/filescan.py): a real
+# 100 MB scanned subpoena reads in a few seconds; a crafted 19 KB PDF took pypdf minutes (issue 15).
+UPLOAD_PARSE_SECONDS = env_int("UPLOAD_PARSE_SECONDS", 20, minimum=1)
+UPLOAD_PARSE_MEMORY_MB = env_int("UPLOAD_PARSE_MEMORY_MB", 1024, minimum=128)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -39,6 +39,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 
+from itg.filescan import Analysis, ParseLimit, analyse, analyse_bounded
+
 log = logging.getLogger(__name__)
 
 PDF = "application/pdf"
@@ -76,14 +78,17 @@ class PdfInfo:
     has_javascript: bool
     has_launch_action: bool
     text: str = field(default="", repr=False)
+    # The rest of `itg.filescan.FLAG_LABELS`: embedded files, XFA, polyglots...
+    other_flags: tuple[str, ...] = ()
 
     @property
     def flags(self) -> list[str]:
-        return [
+        named = [
             name
             for name, on in (("javascript", self.has_javascript), ("launch", self.has_launch_action))
             if on
         ]
+        return named + list(self.other_flags)
 
 
 @dataclass(frozen=True)
@@ -96,14 +101,21 @@ class CheckedFile:
     sha256: str
     content: object = field(repr=False)
     pdf: PdfInfo | None = None
+    other_flags: tuple[str, ...] = ()  # active content of a non-PDF file (macros, HTML polyglot)
 
     @property
     def extension(self) -> str:
         return EXTENSIONS[self.content_type]
 
     @property
+    def flags(self) -> list[str]:
+        """Every active-content flag (`itg.filescan.FLAG_LABELS`): a flagged file is never served inline."""
+        return (self.pdf.flags if self.pdf else []) + list(self.other_flags)
+
+    @property
     def pdf_flags(self) -> list[str]:
-        return self.pdf.flags if self.pdf else []
+        """The flags as the existing `pdf_flags` columns store them (for any type, despite the name)."""
+        return self.flags
 
 
 def _refuse(name: str, message: str, field_name: str) -> ValidationError:
@@ -181,76 +193,55 @@ def _describe(head: bytes) -> str:
     return f"a {kind.extension.upper()} file"
 
 
-def inspect_pdf(upload, name: str, field_name: str) -> PdfInfo:
-    """Open the PDF with pypdf: refuse encrypted or damaged files, flag scripts and launch actions."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
+def _read_bytes(upload) -> bytes:
+    upload.seek(0)
     try:
-        reader = PdfReader(upload)
-        if reader.is_encrypted:
-            raise _refuse(
-                name,
-                "this PDF is encrypted (password-protected). Send an unprotected copy: the ITG must be able "
-                "to read and stamp it.",
-                field_name,
-            )
-        pages = len(reader.pages)
-        js, launch = _active_content(reader)
-        text = _extract_text(reader)
-    except ValidationError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise _refuse(name, f"this PDF is damaged and cannot be opened ({error}).", field_name) from None
+        return upload.read()
     finally:
         upload.seek(0)
-    return PdfInfo(pages=pages, has_javascript=js, has_launch_action=launch, text=text)
 
 
-def _active_content(reader) -> tuple[bool, bool]:
-    """Scan the catalog, the name tree and the pages' actions for /JavaScript and /Launch."""
-    js = launch = False
-    root = reader.trailer["/Root"]
-    names = root.get("/Names")
-    if names is not None and "/JavaScript" in names.get_object():
-        js = True
-    actions = [root.get("/OpenAction"), root.get("/AA")]
-    for page in reader.pages[:500]:
-        actions.append(page.get("/AA"))
-        for annot in page.get("/Annots") or []:
-            obj = annot.get_object()
-            actions += [obj.get("/A"), obj.get("/AA")]
-    for action in actions:
-        kinds = _action_kinds(action)
-        js = js or "/JavaScript" in kinds
-        launch = launch or "/Launch" in kinds
-    return js, launch
+def _limit_message(limit: ParseLimit, label: str) -> str:
+    if limit.what == "time":
+        budget = f"within {settings.UPLOAD_PARSE_SECONDS:g} seconds"
+    else:
+        budget = f"within {settings.UPLOAD_PARSE_MEMORY_MB} MB of memory"
+    return (
+        f"this {label} could not be read {budget}: it is built in a way that makes reading it extremely slow or "
+        "large (a damaged or deliberately crafted file). Print or export it to a new file (for a PDF, "
+        '"Save as PDF" or "Print to PDF") and upload that copy.'
+    )
 
 
-def _action_kinds(action, depth: int = 0) -> set[str]:
-    if action is None or depth > 5:
-        return set()
-    action = action.get_object()
-    if not hasattr(action, "get"):
-        return set()
-    kinds = {str(action.get("/S"))} if action.get("/S") is not None else set()
-    if "/JS" in action:
-        kinds.add("/JavaScript")
-    for key in action.keys() if "/S" not in action else ("/Next",):
-        value = action.get(key)
-        if value is not None and hasattr(value.get_object(), "get"):
-            kinds |= _action_kinds(value, depth + 1)
-    return kinds
+def analyse_upload(upload, kind: str, name: str, field_name: str, label: str) -> Analysis:
+    """Parse the file in a bounded child process (`itg.filescan`); a spent budget is a clear refusal."""
+    try:
+        return analyse_bounded(
+            _read_bytes(upload), kind, seconds=settings.UPLOAD_PARSE_SECONDS,
+            memory_mb=settings.UPLOAD_PARSE_MEMORY_MB,
+        )  # fmt: skip
+    except ParseLimit as limit:
+        log.warning("Upload %r hit the parse %s limit", name, limit.what)
+        raise _refuse(name, _limit_message(limit, label), field_name) from None
 
 
-def _extract_text(reader, max_pages: int = 60) -> str:
-    parts = []
-    for page in reader.pages[:max_pages]:
-        try:
-            parts.append(page.extract_text() or "")
-        except Exception:  # noqa: BLE001 - a page pypdf cannot read leaves the prefill empty, not the upload refused
-            log.info("pypdf could not extract text from a page")
-    return "\n".join(parts)
+def inspect_pdf(upload, name: str, field_name: str) -> PdfInfo:
+    """Read the PDF in a bounded child: refuse encrypted or damaged files, flag every kind of active content."""
+    found = analyse_upload(upload, "pdf", name, field_name, "PDF")
+    if found.error and found.error[0] == "encrypted":
+        raise _refuse(
+            name,
+            "this PDF is encrypted (password-protected). Send an unprotected copy: the ITG must be able "
+            "to read and stamp it.",
+            field_name,
+        )
+    if found.error:
+        raise _refuse(name, f"this PDF is damaged and cannot be opened ({found.error[1]}).", field_name)
+    flags = set(found.flags)
+    return PdfInfo(
+        pages=found.pages, has_javascript="javascript" in flags, has_launch_action="launch" in flags,
+        text=found.text, other_flags=tuple(sorted(flags - {"javascript", "launch"})),
+    )  # fmt: skip
 
 
 def check_upload(
@@ -278,7 +269,14 @@ def check_upload(
         found = LABELS.get(content_type) if content_type else _describe(head)
         raise _refuse(name, f"this is {found}, whatever its name says; accepted here: {wanted}.", field_name)
     pdf = inspect_pdf(upload, name, field_name) if content_type == PDF else None
-    return CheckedFile(name or f"upload{EXTENSIONS[content_type]}", size, content_type, sha256, upload, pdf)
+    other: list[str] = []
+    if content_type in (DOCX, XLSX):
+        other = analyse_upload(upload, "ooxml", name, field_name, LABELS[content_type]).flags
+    elif content_type in (PNG, JPEG):
+        other = analyse(_read_bytes(upload), "other").flags  # a regular expression over the bytes: no parser
+    return CheckedFile(
+        name or f"upload{EXTENSIONS[content_type]}", size, content_type, sha256, upload, pdf, tuple(other)
+    )
 
 
 def new_key(prefix: str, checked: CheckedFile) -> str:
