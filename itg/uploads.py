@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import unicodedata
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -38,6 +39,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.http import HttpResponse
 
 from itg.filescan import Analysis, ParseLimit, analyse, analyse_bounded
 
@@ -102,6 +104,13 @@ class CheckedFile:
     content: object = field(repr=False)
     pdf: PdfInfo | None = None
     other_flags: tuple[str, ...] = ()  # active content of a non-PDF file (macros, HTML polyglot)
+    scan_status: str = "unscanned"  # itg.scanning FileScan.Status: clean, pending (quarantined), unscanned
+    scan_error: str = ""
+
+    @property
+    def quarantined(self) -> bool:
+        """Stored but not servable until the malware scanner, unreachable at upload, says it is clean."""
+        return self.scan_status == "pending"
 
     @property
     def extension(self) -> str:
@@ -116,6 +125,22 @@ class CheckedFile:
     def pdf_flags(self) -> list[str]:
         """The flags as the existing `pdf_flags` columns store them (for any type, despite the name)."""
         return self.flags
+
+
+def clean_name(name: str) -> str:
+    """A file name safe to store and to send back: no folders (either slash), no control or format characters.
+
+    Format characters (Unicode category Cf) include the bidirectional overrides and isolates (U+202A-U+202E,
+    U+2066-U+2069) that make "invoice\u202efdp.exe" display as "invoiceexe.pdf", and zero-width characters;
+    control characters (Cc) include CR and LF, which must never reach a header.
+    """
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cf", "Cc", "Zl", "Zp"))
+    name = name.strip().lstrip(".") or ""
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 254 - len(ext)] + dot + ext) if dot and len(ext) <= 16 else name[:255]
+    return name
 
 
 def _refuse(name: str, message: str, field_name: str) -> ValidationError:
@@ -249,7 +274,7 @@ def check_upload(
 ) -> CheckedFile:
     """Check one uploaded file; raise a ValidationError naming the file and what to fix."""
     allowed = frozenset(allowed)
-    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255]
+    name = clean_name(getattr(upload, "name", "") or "")
     limit = settings.UPLOAD_MAX_BYTES
     size = upload.size
     if not size:
@@ -274,9 +299,27 @@ def check_upload(
         other = analyse_upload(upload, "ooxml", name, field_name, LABELS[content_type]).flags
     elif content_type in (PNG, JPEG):
         other = analyse(_read_bytes(upload), "other").flags  # a regular expression over the bytes: no parser
+    scan = _scan(upload, name, field_name)
     return CheckedFile(
-        name or f"upload{EXTENSIONS[content_type]}", size, content_type, sha256, upload, pdf, tuple(other)
-    )
+        name or f"upload{EXTENSIONS[content_type]}", size, content_type, sha256, upload, pdf, tuple(other),
+        scan_status=scan.status, scan_error=scan.error,
+    )  # fmt: skip
+
+
+def _scan(upload, name: str, field_name: str):
+    """ClamAV over its socket when configured: malware is refused before anything is stored."""
+    from itg.scanning.services import scan_content
+
+    outcome = scan_content(upload)
+    if outcome.status == "infected":
+        log.warning("Upload %r refused: ClamAV found %s", name, outcome.signature)
+        raise _refuse(
+            name,
+            f"the malware scanner found {outcome.signature} in this file, so it was not accepted. Check the "
+            "computer it came from, and send a clean copy.",
+            field_name,
+        )
+    return outcome
 
 
 def new_key(prefix: str, checked: CheckedFile) -> str:
@@ -291,9 +334,16 @@ class StoredFiles:
         self.keys: list[str] = []
 
     def save(self, prefix: str, checked: CheckedFile) -> str:
+        from itg.scanning.services import ScanOutcome, filescan_record
+
         checked.content.seek(0)
         key = default_storage.save(new_key(prefix, checked), checked.content)
         self.keys.append(key)
+        # The scan row goes in the caller's transaction: a rolled-back write takes it along.
+        filescan_record(
+            key=key, sha256=checked.sha256, size=checked.size, flags=checked.flags,
+            outcome=ScanOutcome(checked.scan_status, error=checked.scan_error),
+        )  # fmt: skip
         return key
 
     def delete_all(self) -> None:
@@ -318,10 +368,65 @@ def stored_files() -> Iterator[StoredFiles]:
 
 
 def delete_quietly(key: str) -> None:
+    from itg.scanning.models import FileScan
+
     try:
         default_storage.delete(key)
     except Exception:  # noqa: BLE001 - cleanup must not hide the original error
         log.exception("Could not delete stored object %s", key)
+    try:
+        FileScan.objects.filter(storage_key=key).delete()
+    except Exception:  # noqa: BLE001 - a broken transaction (the original error) rolls the row back anyway
+        log.info("Scan row of %s left to the transaction's rollback", key)
+
+
+# Downloads of uploaded files: never cached, never sniffed, flagged files never rendered.
+SANDBOX_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def file_unavailable(scan) -> HttpResponse:
+    """409 for a quarantined file: what happened and what the user can do."""
+    if scan.status == "infected":
+        text = (f"This file is quarantined: the malware scanner found {scan.signature} in it. It cannot be "
+                "downloaded; ask the ITG for help if you need its content.")  # fmt: skip
+        response = HttpResponse(text, status=409, content_type="text/plain; charset=utf-8")
+    else:
+        text = ("This file is waiting for its malware scan (the scanner was unavailable when it was uploaded). "
+                "It will be downloadable once it is scanned; try again in a few minutes.")  # fmt: skip
+        response = HttpResponse(text, status=409, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "300"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    """A download is never kept by a browser or a proxy (shared computers in AG offices, CJIS 5.10)."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def file_response(
+    key: str, *, filename: str, content_type: str | None = None, inline: bool = False, flags=()
+) -> HttpResponse:
+    """Serve an uploaded file: only after a clean scan, inline only when asked and not flagged.
+
+    A flagged file (active content, polyglot) goes as an attachment with a sandbox CSP, so even a browser
+    that renders it runs nothing in the portal's origin. The name is cleaned again (rows stored before
+    names were cleaned)."""
+    from django.http import FileResponse
+
+    from itg.scanning.services import filescan_for
+
+    scan = filescan_for(key)
+    if scan is not None and not scan.servable:
+        return file_unavailable(scan)
+    flagged = bool(flags) or bool(scan and scan.flags)
+    attachment = flagged or not inline
+    response = FileResponse(open_stored(key), as_attachment=attachment, filename=clean_name(filename) or "file",
+                            content_type=content_type)  # fmt: skip
+    response["Content-Security-Policy"] = SANDBOX_CSP  # inline too: a PDF viewer needs no script of ours
+    return no_store(response)
 
 
 def open_stored(key: str):

@@ -9,7 +9,6 @@ import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -20,7 +19,7 @@ from rest_framework.response import Response
 from itg.accounts.roles import IsAGStaff, IsMatterUser
 from itg.audit.actions import Action
 from itg.audit.services import record
-from itg.uploads import PDF_ONLY, check_upload, open_stored
+from itg.uploads import PDF_ONLY, check_upload, file_response, no_store
 from subpoenas import intake, selectors, services, workflow
 from subpoenas.extraction import prefill_from_text
 from subpoenas.models import (
@@ -382,7 +381,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         record(action=Action.DEMAND_RECEIPT_DOWNLOADED, by=request.user, obj=demand)
         response = HttpResponse(receipt_pdf(demand), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="receipt-{demand.tracking_number}.pdf"'
-        return response
+        return no_store(response)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<doc_pk>\d+)")
@@ -391,10 +390,8 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         doc = selectors.document_for(request.user, pk, doc_pk)
         record(action=Action.DOCUMENT_DOWNLOADED, by=request.user, obj=doc, object_state=doc.demand.state,
                changes={"sha256": [None, doc.sha256]})  # fmt: skip
-        response = FileResponse(open_stored(doc.storage_key), as_attachment=True, filename=doc.original_name,
-                                content_type=doc.content_type)  # fmt: skip
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_response(doc.storage_key, filename=doc.original_name, content_type=doc.content_type,
+                             flags=doc.pdf_flags)  # fmt: skip
 
 
 class FeedOut(serializers.Serializer):
