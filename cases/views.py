@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -19,7 +19,7 @@ from itg.accounts.roles import ITGStaffRequiredMixin, MatterUserRequiredMixin
 from itg.audit.actions import Action
 from itg.audit.selectors import latest_events_for
 from itg.audit.services import record
-from itg.uploads import open_stored
+from itg.uploads import file_response
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -161,8 +161,5 @@ class MessageAttachmentView(MatterUserRequiredMixin, View):
         attachment = message_attachment_for(request.user, pk, attachment_pk)
         record(action=Action.CASE_ATTACHMENT_DOWNLOADED, by=request.user, obj=attachment.message.case,
                changes={"attachment": [None, f"{attachment.original_name} sha256:{attachment.sha256}"]})  # fmt: skip
-        response = FileResponse(open_stored(attachment.storage_key), as_attachment=True,
-                                filename=attachment.original_name, content_type=attachment.content_type)  # fmt: skip
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return file_response(attachment.storage_key, filename=attachment.original_name,
+                             content_type=attachment.content_type, flags=attachment.pdf_flags)  # fmt: skip

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "itg.accounts",
     "itg.audit",
     "itg.notifications",
+    "itg.scanning",
     "cases",
     "subpoenas",
     "subpoenas.responses",
@@ -181,6 +182,13 @@ if DEBUG:
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media-not-served/"  # files are only ever streamed through an access-checked view
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 100, minimum=1) * 1024 * 1024
+# Every parse of an uploaded file runs in a child process with these bounds (itg/filescan.py): a real
+# 100 MB scanned subpoena reads in a few seconds; a crafted 19 KB PDF took pypdf minutes (issue 15).
+UPLOAD_PARSE_SECONDS = env_int("UPLOAD_PARSE_SECONDS", 20, minimum=1)
+UPLOAD_PARSE_MEMORY_MB = env_int("UPLOAD_PARSE_MEMORY_MB", 1024, minimum=128)
+# ClamAV's daemon (itg/scanning): a Unix socket path or tcp://host:port. Unset = files marked "unscanned".
+CLAMAV_SOCKET = env_str("CLAMAV_SOCKET", "")
+CLAMAV_TIMEOUT_SECONDS = env_int("CLAMAV_TIMEOUT_SECONDS", 20, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -314,6 +322,10 @@ CELERY_BEAT_SCHEDULE["sweep-stale-renders"] = {
     "task": "subpoenas.responses.tasks.sweep_stale_renders", "schedule": 60.0,
 }
 # Tracebacks (issue 5): the 24-hour clock of 47 CFR 64.1200(n)(1) is enforced by a sweep of overdue hops.
+CELERY_BEAT_SCHEDULE["scan-pending-files"] = {
+    "task": "itg.scanning.tasks.scan_pending_files",
+    "schedule": 300.0,
+}
 CELERY_BEAT_SCHEDULE["mark-overdue-hops"] = {"task": "tracebacks.tasks.mark_overdue_hops", "schedule": 300.0}
 HOP_LINK_MAX_AGE_HOURS = env_int("HOP_LINK_MAX_AGE_HOURS", 7 * 24, minimum=1)
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import unicodedata
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -38,6 +39,9 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.http import HttpResponse
+
+from itg.filescan import Analysis, ParseLimit, analyse, analyse_bounded
 
 log = logging.getLogger(__name__)
 
@@ -76,14 +80,17 @@ class PdfInfo:
     has_javascript: bool
     has_launch_action: bool
     text: str = field(default="", repr=False)
+    # The rest of `itg.filescan.FLAG_LABELS`: embedded files, XFA, polyglots...
+    other_flags: tuple[str, ...] = ()
 
     @property
     def flags(self) -> list[str]:
-        return [
+        named = [
             name
             for name, on in (("javascript", self.has_javascript), ("launch", self.has_launch_action))
             if on
         ]
+        return named + list(self.other_flags)
 
 
 @dataclass(frozen=True)
@@ -96,14 +103,44 @@ class CheckedFile:
     sha256: str
     content: object = field(repr=False)
     pdf: PdfInfo | None = None
+    other_flags: tuple[str, ...] = ()  # active content of a non-PDF file (macros, HTML polyglot)
+    scan_status: str = "unscanned"  # itg.scanning FileScan.Status: clean, pending (quarantined), unscanned
+    scan_error: str = ""
+
+    @property
+    def quarantined(self) -> bool:
+        """Stored but not servable until the malware scanner, unreachable at upload, says it is clean."""
+        return self.scan_status == "pending"
 
     @property
     def extension(self) -> str:
         return EXTENSIONS[self.content_type]
 
     @property
+    def flags(self) -> list[str]:
+        """Every active-content flag (`itg.filescan.FLAG_LABELS`): a flagged file is never served inline."""
+        return (self.pdf.flags if self.pdf else []) + list(self.other_flags)
+
+    @property
     def pdf_flags(self) -> list[str]:
-        return self.pdf.flags if self.pdf else []
+        """The flags as the existing `pdf_flags` columns store them (for any type, despite the name)."""
+        return self.flags
+
+
+def clean_name(name: str) -> str:
+    """A file name safe to store and to send back: no folders (either slash), no control or format characters.
+
+    Format characters (Unicode category Cf) include the bidirectional overrides and isolates (U+202A-U+202E,
+    U+2066-U+2069) that make "invoice\u202efdp.exe" display as "invoiceexe.pdf", and zero-width characters;
+    control characters (Cc) include CR and LF, which must never reach a header.
+    """
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cf", "Cc", "Zl", "Zp"))
+    name = name.strip().lstrip(".") or ""
+    if len(name) > 255:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[: 254 - len(ext)] + dot + ext) if dot and len(ext) <= 16 else name[:255]
+    return name
 
 
 def _refuse(name: str, message: str, field_name: str) -> ValidationError:
@@ -181,76 +218,55 @@ def _describe(head: bytes) -> str:
     return f"a {kind.extension.upper()} file"
 
 
-def inspect_pdf(upload, name: str, field_name: str) -> PdfInfo:
-    """Open the PDF with pypdf: refuse encrypted or damaged files, flag scripts and launch actions."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
+def _read_bytes(upload) -> bytes:
+    upload.seek(0)
     try:
-        reader = PdfReader(upload)
-        if reader.is_encrypted:
-            raise _refuse(
-                name,
-                "this PDF is encrypted (password-protected). Send an unprotected copy: the ITG must be able "
-                "to read and stamp it.",
-                field_name,
-            )
-        pages = len(reader.pages)
-        js, launch = _active_content(reader)
-        text = _extract_text(reader)
-    except ValidationError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        raise _refuse(name, f"this PDF is damaged and cannot be opened ({error}).", field_name) from None
+        return upload.read()
     finally:
         upload.seek(0)
-    return PdfInfo(pages=pages, has_javascript=js, has_launch_action=launch, text=text)
 
 
-def _active_content(reader) -> tuple[bool, bool]:
-    """Scan the catalog, the name tree and the pages' actions for /JavaScript and /Launch."""
-    js = launch = False
-    root = reader.trailer["/Root"]
-    names = root.get("/Names")
-    if names is not None and "/JavaScript" in names.get_object():
-        js = True
-    actions = [root.get("/OpenAction"), root.get("/AA")]
-    for page in reader.pages[:500]:
-        actions.append(page.get("/AA"))
-        for annot in page.get("/Annots") or []:
-            obj = annot.get_object()
-            actions += [obj.get("/A"), obj.get("/AA")]
-    for action in actions:
-        kinds = _action_kinds(action)
-        js = js or "/JavaScript" in kinds
-        launch = launch or "/Launch" in kinds
-    return js, launch
+def _limit_message(limit: ParseLimit, label: str) -> str:
+    if limit.what == "time":
+        budget = f"within {settings.UPLOAD_PARSE_SECONDS:g} seconds"
+    else:
+        budget = f"within {settings.UPLOAD_PARSE_MEMORY_MB} MB of memory"
+    return (
+        f"this {label} could not be read {budget}: it is built in a way that makes reading it extremely slow or "
+        "large (a damaged or deliberately crafted file). Print or export it to a new file (for a PDF, "
+        '"Save as PDF" or "Print to PDF") and upload that copy.'
+    )
 
 
-def _action_kinds(action, depth: int = 0) -> set[str]:
-    if action is None or depth > 5:
-        return set()
-    action = action.get_object()
-    if not hasattr(action, "get"):
-        return set()
-    kinds = {str(action.get("/S"))} if action.get("/S") is not None else set()
-    if "/JS" in action:
-        kinds.add("/JavaScript")
-    for key in action.keys() if "/S" not in action else ("/Next",):
-        value = action.get(key)
-        if value is not None and hasattr(value.get_object(), "get"):
-            kinds |= _action_kinds(value, depth + 1)
-    return kinds
+def analyse_upload(upload, kind: str, name: str, field_name: str, label: str) -> Analysis:
+    """Parse the file in a bounded child process (`itg.filescan`); a spent budget is a clear refusal."""
+    try:
+        return analyse_bounded(
+            _read_bytes(upload), kind, seconds=settings.UPLOAD_PARSE_SECONDS,
+            memory_mb=settings.UPLOAD_PARSE_MEMORY_MB,
+        )  # fmt: skip
+    except ParseLimit as limit:
+        log.warning("Upload %r hit the parse %s limit", name, limit.what)
+        raise _refuse(name, _limit_message(limit, label), field_name) from None
 
 
-def _extract_text(reader, max_pages: int = 60) -> str:
-    parts = []
-    for page in reader.pages[:max_pages]:
-        try:
-            parts.append(page.extract_text() or "")
-        except Exception:  # noqa: BLE001 - a page pypdf cannot read leaves the prefill empty, not the upload refused
-            log.info("pypdf could not extract text from a page")
-    return "\n".join(parts)
+def inspect_pdf(upload, name: str, field_name: str) -> PdfInfo:
+    """Read the PDF in a bounded child: refuse encrypted or damaged files, flag every kind of active content."""
+    found = analyse_upload(upload, "pdf", name, field_name, "PDF")
+    if found.error and found.error[0] == "encrypted":
+        raise _refuse(
+            name,
+            "this PDF is encrypted (password-protected). Send an unprotected copy: the ITG must be able "
+            "to read and stamp it.",
+            field_name,
+        )
+    if found.error:
+        raise _refuse(name, f"this PDF is damaged and cannot be opened ({found.error[1]}).", field_name)
+    flags = set(found.flags)
+    return PdfInfo(
+        pages=found.pages, has_javascript="javascript" in flags, has_launch_action="launch" in flags,
+        text=found.text, other_flags=tuple(sorted(flags - {"javascript", "launch"})),
+    )  # fmt: skip
 
 
 def check_upload(
@@ -258,7 +274,7 @@ def check_upload(
 ) -> CheckedFile:
     """Check one uploaded file; raise a ValidationError naming the file and what to fix."""
     allowed = frozenset(allowed)
-    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:255]
+    name = clean_name(getattr(upload, "name", "") or "")
     limit = settings.UPLOAD_MAX_BYTES
     size = upload.size
     if not size:
@@ -278,7 +294,32 @@ def check_upload(
         found = LABELS.get(content_type) if content_type else _describe(head)
         raise _refuse(name, f"this is {found}, whatever its name says; accepted here: {wanted}.", field_name)
     pdf = inspect_pdf(upload, name, field_name) if content_type == PDF else None
-    return CheckedFile(name or f"upload{EXTENSIONS[content_type]}", size, content_type, sha256, upload, pdf)
+    other: list[str] = []
+    if content_type in (DOCX, XLSX):
+        other = analyse_upload(upload, "ooxml", name, field_name, LABELS[content_type]).flags
+    elif content_type in (PNG, JPEG):
+        other = analyse(_read_bytes(upload), "other").flags  # a regular expression over the bytes: no parser
+    scan = _scan(upload, name, field_name)
+    return CheckedFile(
+        name or f"upload{EXTENSIONS[content_type]}", size, content_type, sha256, upload, pdf, tuple(other),
+        scan_status=scan.status, scan_error=scan.error,
+    )  # fmt: skip
+
+
+def _scan(upload, name: str, field_name: str):
+    """ClamAV over its socket when configured: malware is refused before anything is stored."""
+    from itg.scanning.services import scan_content
+
+    outcome = scan_content(upload)
+    if outcome.status == "infected":
+        log.warning("Upload %r refused: ClamAV found %s", name, outcome.signature)
+        raise _refuse(
+            name,
+            f"the malware scanner found {outcome.signature} in this file, so it was not accepted. Check the "
+            "computer it came from, and send a clean copy.",
+            field_name,
+        )
+    return outcome
 
 
 def new_key(prefix: str, checked: CheckedFile) -> str:
@@ -293,9 +334,16 @@ class StoredFiles:
         self.keys: list[str] = []
 
     def save(self, prefix: str, checked: CheckedFile) -> str:
+        from itg.scanning.services import ScanOutcome, filescan_record
+
         checked.content.seek(0)
         key = default_storage.save(new_key(prefix, checked), checked.content)
         self.keys.append(key)
+        # The scan row goes in the caller's transaction: a rolled-back write takes it along.
+        filescan_record(
+            key=key, sha256=checked.sha256, size=checked.size, flags=checked.flags,
+            outcome=ScanOutcome(checked.scan_status, error=checked.scan_error),
+        )  # fmt: skip
         return key
 
     def delete_all(self) -> None:
@@ -320,10 +368,65 @@ def stored_files() -> Iterator[StoredFiles]:
 
 
 def delete_quietly(key: str) -> None:
+    from itg.scanning.models import FileScan
+
     try:
         default_storage.delete(key)
     except Exception:  # noqa: BLE001 - cleanup must not hide the original error
         log.exception("Could not delete stored object %s", key)
+    try:
+        FileScan.objects.filter(storage_key=key).delete()
+    except Exception:  # noqa: BLE001 - a broken transaction (the original error) rolls the row back anyway
+        log.info("Scan row of %s left to the transaction's rollback", key)
+
+
+# Downloads of uploaded files: never cached, never sniffed, flagged files never rendered.
+SANDBOX_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def file_unavailable(scan) -> HttpResponse:
+    """409 for a quarantined file: what happened and what the user can do."""
+    if scan.status == "infected":
+        text = (f"This file is quarantined: the malware scanner found {scan.signature} in it. It cannot be "
+                "downloaded; ask the ITG for help if you need its content.")  # fmt: skip
+        response = HttpResponse(text, status=409, content_type="text/plain; charset=utf-8")
+    else:
+        text = ("This file is waiting for its malware scan (the scanner was unavailable when it was uploaded). "
+                "It will be downloadable once it is scanned; try again in a few minutes.")  # fmt: skip
+        response = HttpResponse(text, status=409, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "300"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def no_store(response: HttpResponse) -> HttpResponse:
+    """A download is never kept by a browser or a proxy (shared computers in AG offices, CJIS 5.10)."""
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def file_response(
+    key: str, *, filename: str, content_type: str | None = None, inline: bool = False, flags=()
+) -> HttpResponse:
+    """Serve an uploaded file: only after a clean scan, inline only when asked and not flagged.
+
+    A flagged file (active content, polyglot) goes as an attachment with a sandbox CSP, so even a browser
+    that renders it runs nothing in the portal's origin. The name is cleaned again (rows stored before
+    names were cleaned)."""
+    from django.http import FileResponse
+
+    from itg.scanning.services import filescan_for
+
+    scan = filescan_for(key)
+    if scan is not None and not scan.servable:
+        return file_unavailable(scan)
+    flagged = bool(flags) or bool(scan and scan.flags)
+    attachment = flagged or not inline
+    response = FileResponse(open_stored(key), as_attachment=attachment, filename=clean_name(filename) or "file",
+                            content_type=content_type)  # fmt: skip
+    response["Content-Security-Policy"] = SANDBOX_CSP  # inline too: a PDF viewer needs no script of ours
+    return no_store(response)
 
 
 def open_stored(key: str):

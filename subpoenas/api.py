@@ -11,7 +11,6 @@ import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
-from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -25,7 +24,7 @@ from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.params import NOTE_MAX, REQUEST_TEXT_MAX, IdFilter, validate_date
 from itg.throttling import ClearThrottleMessage, ExtractionThrottle
-from itg.uploads import PDF_ONLY, check_upload, open_stored
+from itg.uploads import PDF_ONLY, check_upload, file_response, no_store
 from subpoenas import intake, selectors, services, workflow
 from subpoenas.models import (
     OPEN_STATUSES,
@@ -411,7 +410,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         record(action=Action.DEMAND_RECEIPT_DOWNLOADED, by=request.user, obj=demand)
         response = HttpResponse(receipt_pdf(demand), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="receipt-{demand.tracking_number}.pdf"'
-        return response
+        return no_store(response)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<doc_pk>\d+)")
@@ -420,10 +419,8 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         doc = selectors.document_for(request.user, pk, doc_pk)
         record(action=Action.DOCUMENT_DOWNLOADED, by=request.user, obj=doc, object_state=doc.demand.state,
                changes={"sha256": [None, doc.sha256]})  # fmt: skip
-        response = FileResponse(open_stored(doc.storage_key), as_attachment=True, filename=doc.original_name,
-                                content_type=doc.content_type)  # fmt: skip
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_response(doc.storage_key, filename=doc.original_name, content_type=doc.content_type,
+                             flags=doc.pdf_flags)  # fmt: skip
 
 
 class FeedOut(serializers.Serializer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -16,7 +16,7 @@ from itg.accounts.roles import AGStaffRequiredMixin, ITGStaffRequiredMixin, Matt
 from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.params import SEARCH_MAX, query_int
-from itg.uploads import open_stored
+from itg.uploads import file_response, no_store
 from subpoenas import receipts, selectors, services, workflow
 from subpoenas.forms import ExtensionAnswerForm, ExtensionAskForm, TransitionForm
 from subpoenas.models import DeadlineEvent, LegalDemand
@@ -171,14 +171,10 @@ class DocumentView(MatterUserRequiredMixin, View):
         inline = request.GET.get("inline") == "1" and doc.viewable_inline
         record(action=Action.DOCUMENT_DOWNLOADED, by=request.user, obj=doc, object_state=doc.demand.state,
                changes={"sha256": [None, doc.sha256], "inline": [None, inline]})  # fmt: skip
-        response = FileResponse(
-            open_stored(doc.storage_key), as_attachment=not inline, filename=doc.original_name,
-            content_type=doc.content_type,
+        return file_response(
+            doc.storage_key, filename=doc.original_name, content_type=doc.content_type, inline=inline,
+            flags=doc.pdf_flags,
         )  # fmt: skip
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
 
 
 class ReceiptView(MatterUserRequiredMixin, View):
@@ -193,8 +189,7 @@ class ReceiptPdfView(MatterUserRequiredMixin, View):
         record(action=Action.DEMAND_RECEIPT_DOWNLOADED, by=request.user, obj=demand)
         response = HttpResponse(receipts.receipt_pdf(demand), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="receipt-{demand.tracking_number}.pdf"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return no_store(response)
 
 
 def _message(error: Exception) -> str:

@@ -6,6 +6,7 @@ service is missing and CI=true; on a developer's machine it is skipped with the 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import socket
@@ -116,6 +117,49 @@ def s3_endpoint(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def clamd_socket(tmp_path_factory):
+    """ClamAV's real daemon on a temporary Unix socket, with a signature database built here (EICAR's body
+    signature and hash: the official database cannot be downloaded on these machines)."""
+    from itg.scanning.clamav import ping
+    from tests.hostile import EICAR
+
+    clamd = shutil.which("clamd") or "/usr/sbin/clamd"
+    need(Path(clamd).exists(), "ClamAV's daemon (apt-get install clamav-daemon)")
+    root = tmp_path_factory.mktemp("clamd")
+    (root / "db").mkdir()
+    (root / "db" / "local.ndb").write_text(f"Itg.Test.EICAR:0:*:{EICAR.hex()}\n")
+    md5 = hashlib.md5(EICAR, usedforsecurity=False).hexdigest()  # clamd's .hdb format is MD5
+    (root / "db" / "local.hdb").write_text(f"{md5}:{len(EICAR)}:Itg.Test.EICAR-hash\n")
+    sock = root / "clamd.sock"
+    (root / "clamd.conf").write_text(
+        f"LocalSocket {sock}\nDatabaseDirectory {root / 'db'}\nForeground yes\nLogFile {root / 'clamd.log'}\n"
+        f"PidFile {root / 'clamd.pid'}\nStreamMaxLength 200M\nMaxScanSize 400M\nMaxFileSize 200M\n"
+        f"TemporaryDirectory {root}\n" + ("User root\n" if os.geteuid() == 0 else "")
+    )
+    with open(root / "out.log", "wb") as out:
+        proc = subprocess.Popen([clamd, "--config-file", str(root / "clamd.conf")], stdout=out, stderr=out)
+    try:
+        for _ in range(300):
+            if sock.exists() and ping(str(sock)):
+                break
+            if proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        need(ping(str(sock)), f"clamd did not start: {(root / 'out.log').read_text()[-800:]}")
+        yield str(sock)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture
+def clamav(settings, clamd_socket):
+    """Uploads in this test are scanned by the real daemon."""
+    settings.CLAMAV_SOCKET = clamd_socket
+    return clamd_socket
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from itg.exports import rows_csv, rows_xlsx, safe_cell
 
-DANGEROUS = ["=HYPERLINK(\"http://x\")", "+12145550142", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+DANGEROUS = ['=HYPERLINK("http://x")', "+12145550142", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
 
 def test_every_formula_start_is_quoted_and_plain_text_is_not():
@@ -35,3 +35,19 @@ def test_xlsx_holds_no_formula_and_keeps_numbers():
     assert [v[0] for v in values[1:-1]] == ["'" + v for v in DANGEROUS]
     assert values[-1] == (None, -2)
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_signed_package_records_csv_neutralises_provider_names_and_numbers():
+    """The response package's embedded CSV goes through the shared writer (issue 15, item 5)."""
+    from subpoenas.responses.package import HopRow, TracebackExhibit, records_csv
+
+    at = dt.datetime(2026, 3, 5, 12, tzinfo=dt.UTC)
+    hop = HopRow(1, '=HYPERLINK("http://evil","Acme")', "@RMD1", "terminating", at, at, "upstream named",
+                 "-cmd", "A", "+origid")  # fmt: skip
+    tb = TracebackExhibit(7, "SSA-Suspended", at, "America/Chicago", "+12145550142", "+13125550100",
+                          "completed", "", "", (hop,), (1,))  # fmt: skip
+    rows = list(csv.reader(io.StringIO(records_csv([tb]).decode("utf-8"))))
+    assert rows[1][4:6] == ["'+12145550142", "'+13125550100"]
+    assert rows[1][9:11] == ['\'=HYPERLINK("http://evil","Acme")', "'@RMD1"]
+    assert rows[1][15] == "'-cmd" and rows[1][17] == "'+origid"
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)

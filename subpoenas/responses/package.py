@@ -7,9 +7,7 @@ pages, the CSV and the JSON: what the pages show and what the data files hold ca
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import textwrap
 from collections.abc import Sequence
@@ -17,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from django.template.loader import render_to_string
 
+from itg.exports import rows_csv
 from itg.pdf import DataExhibit, ManifestEntry, exhibit_manifest
 
 # The hop chain and the index are printed as fixed-width columns in the mono font, like a records printout.
@@ -183,23 +182,26 @@ def _iso(value: dt.datetime | None) -> str:
 
 
 def records_csv(exhibits: Sequence[TracebackExhibit]) -> bytes:
-    """One row per hop, the traceback's fields repeated: opens in any spreadsheet, filters by provider."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180
-    writer.writerow(CSV_COLUMNS)
-    for tb in exhibits:
-        head = [tb.label, tb.campaign, _iso(tb.call_at), tb.call_tz, tb.calling_number, tb.called_number]
-        head += [tb.status, " ".join(str(n) for n in tb.requests)]
-        for hop in tb.hops or (None,):
-            if hop is None:
-                writer.writerow(head + [""] * 10)
-                continue
-            writer.writerow(
-                head
-                + [hop.sequence, hop.provider, hop.provider_rmd, hop.role, _iso(hop.asked_at)]
-                + [_iso(hop.answered_at), hop.answer, hop.upstream, hop.attestation, hop.origid]
-            )
-    return out.getvalue().encode("utf-8")
+    """One row per hop, the traceback's fields repeated: opens in any spreadsheet, filters by provider.
+
+    Written through `itg.exports.rows_csv` (RFC 4180, formula cells neutralised): provider names come from
+    the public RMD, which providers file themselves, and numbers are written `+1…`.
+    """
+
+    def rows():
+        for tb in exhibits:
+            head = [tb.label, tb.campaign, _iso(tb.call_at), tb.call_tz, tb.calling_number, tb.called_number]
+            head += [tb.status, " ".join(str(n) for n in tb.requests)]
+            if not tb.hops:
+                yield head + [""] * 10
+            for hop in tb.hops:
+                yield (
+                    head
+                    + [hop.sequence, hop.provider, hop.provider_rmd, hop.role, _iso(hop.asked_at)]
+                    + [_iso(hop.answered_at), hop.answer, hop.upstream, hop.attestation, hop.origid]
+                )
+
+    return rows_csv(CSV_COLUMNS, rows())
 
 
 def records_json(package: Package) -> bytes:

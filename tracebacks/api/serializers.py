@@ -46,6 +46,10 @@ class AnswerIn(serializers.Serializer):
     signer = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     customer = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    attachment = serializers.FileField(
+        required=False, allow_null=True, default=None,
+        help_text="Evidence (multipart): PDF, PNG, JPEG, DOCX, XLSX, CSV or TXT; checked by its bytes and scanned.",
+    )  # fmt: skip
 
 
 class SuggestionOut(serializers.Serializer):

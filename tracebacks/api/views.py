@@ -61,6 +61,7 @@ class HopAnswerView(_ProviderAPI, APIView):
             answer = AnswerData(
                 answer=values["answer"], upstream=upstream, attestation=values["attestation"], origid=values["origid"],
                 signer=values["signer"], customer=values["customer"], notes=values["notes"],
+                attachment=values["attachment"],
             )  # fmt: skip
             hop = services.hop_answer(hop=hop, provider=provider, data=answer, actor_email=request.user.email)
         except DjangoValidationError as error:

@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
@@ -15,6 +15,7 @@ from itg.accounts.roles import ITGStaffRequiredMixin
 from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.params import query_date, query_int
+from itg.uploads import file_response
 from tracebacks import selectors, services
 from tracebacks.forms import BulkStartForm, CampaignForm, CloseForm, ReassignForm, TracebackForm
 from tracebacks.models import Campaign, Hop, Traceback
@@ -204,7 +205,7 @@ class CampaignDetailView(ITGStaffRequiredMixin, View):
 class TracebackFileView(ITGStaffRequiredMixin, View):
     """Stream a traceback's recording or transcript file, or a hop's attachment; recorded in the audit trail."""
 
-    def get(self, request: HttpRequest, pk: int, which: str, hop: int | None = None) -> FileResponse:
+    def get(self, request: HttpRequest, pk: int, which: str, hop: int | None = None) -> HttpResponse:
         traceback = selectors.traceback_for(pk)
         owner = get_object_or_404(Hop, traceback=traceback, pk=hop) if hop else traceback
         field = {"recording": "recording", "transcript": "transcript_file", "attachment": "attachment"}.get(
@@ -220,4 +221,4 @@ class TracebackFileView(ITGStaffRequiredMixin, View):
         extension = PurePosixPath(stored.name).suffix
         label = f"hop-{owner.sequence}-{which}" if hop else which
         filename = f"traceback-{traceback.pk}-{label}{extension}"
-        return FileResponse(stored.open("rb"), as_attachment=True, filename=filename)
+        return file_response(stored.name, filename=filename)
