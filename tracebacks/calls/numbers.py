@@ -19,14 +19,14 @@ from phonenumbers import geocoder
 
 from itg.calendar import JURISDICTIONS
 
-_NON_DIGITS = re.compile(r"\D")
-_NANP10 = re.compile(r"[2-9]\d{2}[2-9]\d{6}")
-_NANP11 = re.compile(r"1[2-9]\d{2}[2-9]\d{6}")
+_NON_DIGITS = re.compile(r"[^0-9]")  # ASCII only, as in SQL: \d would take other scripts' digits
+_NANP10 = re.compile(r"[2-9][0-9]{2}[2-9][0-9]{6}")
+_NANP11 = re.compile(r"1[2-9][0-9]{2}[2-9][0-9]{6}")
 
 
 def nanp_e164(raw: str) -> str | None:
     """The strict NANP rule alone (mirrored in SQL); None when the number is not NANP-shaped."""
-    text = raw.strip()
+    text = raw.strip(" \t\r\n")
     digits = _NON_DIGITS.sub("", text)
     if not text.startswith("+") and _NANP10.fullmatch(digits):
         return "+1" + digits
@@ -37,7 +37,7 @@ def nanp_e164(raw: str) -> str | None:
 
 def other_e164(raw: str) -> str | None:
     """The fallback for what the NANP rule does not classify: `phonenumbers`, valid numbers only."""
-    text = raw.strip()
+    text = raw.strip(" \t\r\n")
     if not text or not any(c.isdigit() for c in text):
         return None
     if text.startswith("011"):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from itertools import islice
 
 from django.conf import settings
@@ -37,15 +36,29 @@ class JobRefused(Exception):
     pass
 
 
-@dataclass
 class Item:
-    """One data row: its line, the values by column, the fields as written, a problem found reading it."""
+    """One data row: its line, the fields as written, a problem found reading it; values and the raw
+    text are made only when asked for (the SQL path never needs the dict of a row)."""
 
-    line: int
-    values: dict | None
-    fields: list[str]
-    problem: str
-    raw: str
+    __slots__ = ("line", "fields", "problem", "header", "_values", "_raw")
+
+    def __init__(
+        self, line: int, fields: list[str], problem: str = "", *, header=None, values=None, raw=None
+    ):
+        self.line, self.fields, self.problem, self.header = line, fields, problem, header
+        self._values, self._raw = values, raw
+
+    @property
+    def values(self) -> dict | None:
+        if self._values is None and not self.problem and self.header is not None:
+            self._values = dict(zip(self.header, self.fields, strict=True))
+        return self._values
+
+    @property
+    def raw(self) -> str:
+        if self._raw is None:
+            self._raw = Row(self.line, self.fields).raw()
+        return self._raw
 
 
 def _required(decl: Declaration, job: ImportJob) -> tuple[str, ...]:
@@ -79,14 +92,9 @@ def items(decl: Declaration, job: ImportJob, opened: Opened) -> Iterator[Item]:
     if kind == "csv":
         header, rows = csv_rows(opened.binary)
         _check_header(decl, job, header)
-        return (_csv_item(header, row) for row in rows)
+        return (Item(row.line, row.fields, row.problem, header=header) for row in rows)
     _none, objects = json_rows(opened.binary, kind)
     return _json_items(decl, job, objects)
-
-
-def _csv_item(header: list[str], row: Row) -> Item:
-    values = None if row.problem else dict(zip(header, row.fields, strict=True))
-    return Item(row.line, values, row.fields, row.problem, row.raw())
 
 
 def _json_items(decl: Declaration, job: ImportJob, objects) -> Iterator[Item]:
@@ -101,7 +109,7 @@ def _json_items(decl: Declaration, job: ImportJob, objects) -> Iterator[Item]:
                 )
             first = False
         values = {k: "" if v is None else str(v) for k, v in value.items()} if value is not None else None
-        yield Item(line, values, list(values.values()) if values else [], problem, raw)
+        yield Item(line, list(values.values()) if values else [], problem, values=values, raw=raw)
 
 
 def _token_lines(opened: Opened) -> Iterator[Item]:
@@ -110,7 +118,7 @@ def _token_lines(opened: Opened) -> Iterator[Item]:
     for number, line in enumerate(_text(opened.binary), start=1):
         token = line.strip()
         if token:
-            yield Item(number, {"identity": token}, [token], "", token)
+            yield Item(number, [token], values={"identity": token}, raw=token)
 
 
 def chunks(stream: Iterator[Item], size: int) -> Iterator[list[Item]]:

@@ -180,7 +180,7 @@ def csv_rows(binary) -> tuple[list[str], Iterator[Row]]:
             if not fields or fields == [""]:
                 continue
             row = Row(reader.line_num, fields)
-            if any(_NOT_UTF8.search(f) for f in fields):
+            if _NOT_UTF8.search("".join(fields)):
                 row.problem = "The row has bytes that are not UTF-8 (Latin-1?): save the file as UTF-8."
             elif len(fields) != len(header):
                 row.problem = f"Expected {len(header)} fields, found {len(fields)} (a shifted or broken row)."

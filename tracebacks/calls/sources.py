@@ -30,7 +30,7 @@ from .numbers import e164, local_to_utc, state_of_number
 SEP = "\x1f"
 STRIP = " \t\r\n"
 EASTERN = "America/New_York"
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?")
 
 
 class RowError(Exception):
@@ -61,6 +61,11 @@ class Declaration:
         return hashlib.md5(SEP.join(parts).encode("utf-8", "surrogateescape")).hexdigest()  # noqa: S324
 
 
+def q(text: str) -> str:
+    """How a value is quoted in a reason (the SQL path writes the same)."""
+    return f"'{text}'"
+
+
 def clean(value: object) -> str:
     return "" if value is None else str(value).strip(STRIP)
 
@@ -83,7 +88,7 @@ def iso_local(value: str, column: str) -> tuple[datetime, bool] | None:
         y, m, d, hh, mi, ss = (int(g) if g else None for g in match.groups())
         if _valid_date(y, m, d) and (hh is None or (hh <= 23 and mi <= 59 and (ss or 0) <= 59)):
             return datetime(y, m, d, hh or 0, mi or 0, ss or 0), hh is None
-    raise RowError(f"{column} {text!r} is not a date and time (expected e.g. 2026-03-05 00:03:04).")
+    raise RowError(f"{column} {q(text)} is not a date and time (expected e.g. 2026-03-05 00:03:04).")
 
 
 def _number(value: str, column: str, *, required: bool = True) -> tuple[str, str]:
@@ -94,14 +99,14 @@ def _number(value: str, column: str, *, required: bool = True) -> tuple[str, str
         return "", ""
     number = e164(raw)
     if not number:
-        raise RowError(f"{column} {raw!r} is not a valid phone number.")
+        raise RowError(f"{column} {q(raw)} is not a valid phone number.")
     return number, raw[:40]
 
 
 def _state(value: str, column: str) -> str:
     state = clean(value).upper()
     if state and state not in JURISDICTIONS:
-        raise RowError(f"{column} {clean(value)!r} is not a US state or territory code.")
+        raise RowError(f"{column} {q(clean(value))} is not a US state or territory code.")
     return state
 
 
@@ -122,8 +127,8 @@ def parse_ftc(v: dict, options: dict) -> dict:
     iso_local(v["Created_Date"], "Created_Date")
     state = _state(v["Consumer_State"], "Consumer_State")
     area = clean(v["Consumer_Area_Code"])
-    if area and not re.fullmatch(r"[2-9]\d\d", area):
-        raise RowError(f"Consumer_Area_Code {area!r} is not a three-digit area code.")
+    if area and not re.fullmatch(r"[2-9][0-9][0-9]", area):
+        raise RowError(f"Consumer_Area_Code {q(area)} is not a three-digit area code.")
     flag = clean(v["Recorded_Message_Or_Robocall"]).upper()
     if flag not in {"Y", "N", ""}:
         raise RowError(
