@@ -43,7 +43,7 @@ class Row:
     def raw(self) -> str:
         out = io.StringIO()
         csv.writer(out, lineterminator="").writerow(self.fields)
-        return out.getvalue().encode("utf-8", "backslashreplace").decode("utf-8")
+        return out.getvalue().encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 class _Counted(io.RawIOBase):
