@@ -13,7 +13,14 @@ from django.core.exceptions import ValidationError
 
 from itg.audit.models import AuditEvent
 from tests.calls_helpers import (
-    FCC_HEADER, FTC_CREATED, FTC_DIRTY_ROWS, FTC_DUPLICATES, FTC_REJECTS, csv_bytes, ftc_bytes, import_file,
+    FCC_HEADER,
+    FTC_CREATED,
+    FTC_DIRTY_ROWS,
+    FTC_DUPLICATES,
+    FTC_REJECTS,
+    csv_bytes,
+    ftc_bytes,
+    import_file,
 )  # fmt: skip
 from tracebacks.calls import pipeline
 from tracebacks.calls.models import CallRecord, ImportJob, Source
