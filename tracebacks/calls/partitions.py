@@ -50,7 +50,8 @@ def ensure_month(month: date) -> bool:
     if connection.vendor != "postgresql" or name in _known:
         return False
     present = existing()
-    _known.update(present)
+    # Cache only what is committed: a partition created in a transaction that rolls back is gone.
+    transaction.on_commit(lambda: _known.update(present))
     if name in present:
         return False
     lo, hi = (
@@ -61,7 +62,6 @@ def ensure_month(month: date) -> bool:
         # Lock out concurrent creators (two import workers meeting the same new month).
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
         if name in existing():
-            _known.add(name)
             return False
         cursor.execute(
             f"SELECT 1 FROM {PARENT}_default WHERE call_at >= %s AND call_at < %s LIMIT 1",
@@ -83,7 +83,7 @@ def ensure_month(month: date) -> bool:
                 f"CREATE TABLE {name} PARTITION OF {PARENT} FOR VALUES FROM (%s) TO (%s)",
                 [lo, hi],
             )
-    _known.add(name)
+    transaction.on_commit(lambda: _known.add(name))
     return True
 
 

@@ -143,9 +143,10 @@ def _copy_chunk(cursor, chunk) -> None:
 
 
 def _classify_other_numbers(cursor) -> None:
-    """phonenumbers for the distinct numbers the NANP rule leaves (non-US, malformed): few per file."""
+    """phonenumbers for the distinct numbers the NANP rule leaves (non-US, malformed, other scripts' digits):
+    few per file."""
     cursor.execute(
-        f"SELECT DISTINCT btrim(f1, {_T}) FROM calls_stage WHERE problem = '' AND f1 ~ '[0-9]' AND NOT ("
+        f"SELECT DISTINCT btrim(f1, {_T}) FROM calls_stage WHERE problem = '' AND btrim(f1, {_T}) <> '' AND NOT ("
         f"(left(btrim(f1, {_T}), 1) <> '+' AND regexp_replace(f1, '[^0-9]', '', 'g') ~ '^[2-9][0-9]{{2}}[2-9][0-9]{{6}}$')"
         f" OR regexp_replace(f1, '[^0-9]', '', 'g') ~ '^1[2-9][0-9]{{2}}[2-9][0-9]{{6}}$')"
     )  # fmt: skip
@@ -163,6 +164,7 @@ def sql_write(job, decl: Declaration, chunk, files) -> tuple[int, int, int]:
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # psycopg's own cursor, for COPY
         _setup(cursor)
+        cursor.execute("TRUNCATE calls_stage, calls_numbers")  # inside one outer transaction (tests) too
         _copy_chunk(cursor, chunk)
         _classify_other_numbers(cursor)
         cursor.execute(_NORMALISE)
