@@ -98,9 +98,10 @@ def raw_copy(path: Path) -> float:
         cursor = django_cursor.cursor
         cursor.execute("DROP TABLE IF EXISTS bench_raw; CREATE TABLE bench_raw (line text)")
         start = time.perf_counter()
-        with cursor.copy(
-            "COPY bench_raw FROM STDIN (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')"
-        ) as copy, path.open("rb") as handle:
+        with (
+            cursor.copy("COPY bench_raw FROM STDIN (FORMAT csv, DELIMITER E'\\x01', QUOTE E'\\x02')") as copy,
+            path.open("rb") as handle,
+        ):
             while block := handle.read(1 << 20):
                 copy.write(block)
         elapsed = time.perf_counter() - start

@@ -62,7 +62,7 @@ def _head_type(head: bytes) -> str:
 
 def import_job_create(
     *, by, source: str, upload=None, path: str | None = None, provider: Provider | None = None,
-    mapping: dict | None = None, time_zone: str = "", enqueue: bool = True,
+    mapping: dict | None = None, time_zone: str = "", enqueue: bool = True, save_mapping: bool = False,
 ) -> ImportJob:  # fmt: skip
     """Check the file (size, format, header) and queue its import; a bad file leaves nothing behind.
 
@@ -74,6 +74,10 @@ def import_job_create(
         raise ValidationError({"source": f"Unknown source {source!r}; one of {', '.join(DECLARATIONS)}."})
     job = ImportJob(source=decl.source, provider=provider, created_by=by,
                     options=_options(decl, provider, mapping, time_zone))  # fmt: skip
+    if decl.slug == "cdr" and save_mapping:
+        cdr_mapping_save(
+            by=by, provider=provider, mapping=job.options["mapping"], time_zone=job.options["time_zone"]
+        )
     if path is not None:
         file = Path(path)
         if not file.is_file():
@@ -134,3 +138,45 @@ def cdr_mapping_save(*, by, provider: Provider, mapping: dict, time_zone: str) -
     )  # fmt: skip
     record(action=Action.CALL_CDR_MAPPING_SAVED, by=by, obj=saved, changes={"mapping": [None, mapping]})
     return saved
+
+
+def saved_mapping(provider: Provider | None) -> dict:
+    mapping = CdrMapping.objects.filter(provider=provider).first() if provider else None
+    return dict(mapping.mapping) if mapping else {}
+
+
+def job_progress(job: ImportJob) -> dict:
+    """What the job page shows and polls: counts, share done, rate and time left."""
+    now = timezone.now()
+    elapsed = ((job.finished_at or now) - job.started_at).total_seconds() if job.started_at else 0.0
+    share = (
+        1.0
+        if job.status == ImportJob.Status.DONE
+        else (min(job.bytes_done / job.size, 1.0) if job.size else 0.0)
+    )
+    rate = job.rows_read / elapsed if elapsed > 0 else 0.0
+    left = (elapsed / share - elapsed) if 0 < share < 1 else 0.0
+    return {
+        "id": job.pk, "status": job.status, "status_label": job.get_status_display(), "finished": job.is_finished,
+        "rows_read": job.rows_read, "created": job.created, "duplicates": job.duplicates, "rejected": job.rejected,
+        "percent": round(share * 100), "rate": round(rate), "seconds_left": round(left), "error": job.error,
+    }  # fmt: skip
+
+
+_TRACEBACK_SOURCE = {"ftc_dnc": "complaint", "fcc_complaint": "complaint", "honeypot": "honeypot",
+                     "cdr": "carrier", "shaken": "carrier", "traceback": "analytics", "other": "analytics"}  # fmt: skip
+
+
+def traceback_start_from_call(*, by, call, campaign, called_number: str, terminating_provider):
+    """Start a traceback whose sample call is this record, through the one traceback service."""
+    from tracebacks.services import traceback_create
+
+    require_itg(by, "start tracebacks")
+    if by is None:
+        raise PermissionDenied("Only ITG staff start tracebacks.")
+    return traceback_create(
+        by=by, campaign=campaign, call_at=call.call_at, call_tz=call.call_tz or "UTC",
+        calling_number=call.calling_number, called_number=called_number or call.called_number,
+        source=_TRACEBACK_SOURCE.get(call.source, "analytics"), terminating_provider=terminating_provider,
+        transcript=call.transcript, source_detail=f"{call.get_source_display()} record {call.pk}",
+    )  # fmt: skip
