@@ -83,7 +83,7 @@ def items(decl: Declaration, job: ImportJob, opened: Opened) -> Iterator[Item]:
     kind = sniff_kind(opened.binary)
     if decl.slug == "shaken" and kind == "csv":
         first = opened.binary.peek(4096)[:4096].split(b"\n", 1)[0].strip().lower()
-        kind = "csv" if first.startswith(b"identity") else "lines"
+        kind = "csv" if first == b"identity" or first.startswith(b"identity,") else "lines"
     if kind not in decl.formats:
         wanted = " or ".join(f.upper().replace("JSONL", "JSON Lines") for f in decl.formats)
         raise FileRefused(f"Expected {decl.label} as {wanted}; found {kind.upper()}.")
@@ -228,6 +228,7 @@ def job_run(job: ImportJob, *, on_progress: Callable[[ImportJob], None] | None =
         return _refuse(job, str(error))
     finally:
         job.options.pop("_archive", None)
+        job.options.pop("_certificates", None)
     return _finish(job)
 
 

@@ -180,3 +180,26 @@ def traceback_start_from_call(*, by, call, campaign, called_number: str, termina
         source=_TRACEBACK_SOURCE.get(call.source, "analytics"), terminating_provider=terminating_provider,
         transcript=call.transcript, source_detail=f"{call.get_source_display()} record {call.pk}",
     )  # fmt: skip
+
+
+@transaction.atomic
+def signing_certificate_add(*, by, name: str, pem: bytes | str, x5u: str = ""):
+    """Trust a STIR/SHAKEN signing certificate for verifying PASSporTs (uploaded: never fetched)."""
+    from .models import SigningCertificate
+    from .shaken import certificate_fields
+
+    require_itg(by, "add signing certificates")
+    try:
+        fields = certificate_fields(pem)
+    except ValueError as error:
+        raise ValidationError({"pem": str(error)}) from None
+    if SigningCertificate.objects.filter(fingerprint=fields["fingerprint"]).exists():
+        raise ValidationError({"pem": "This certificate is already on file."})
+    cert = SigningCertificate.objects.create(name=name, x5u=x5u.strip(), uploaded_by=by, **fields)
+    record(
+        action=Action.CALL_CERTIFICATE_ADDED,
+        by=by,
+        obj=cert,
+        changes={"fingerprint": [None, cert.fingerprint]},
+    )
+    return cert

@@ -289,7 +289,11 @@ def parse_cdr(v: dict, options: dict) -> dict:
 def parse_shaken(v: dict, options: dict) -> dict:
     from .shaken import passport_record
 
-    return passport_record(clean(v["identity"]), options.get("certificates"))
+    if "_certificates" not in options:  # loaded once per run, not per token
+        from .shaken import loaded_certificates
+
+        options["_certificates"] = loaded_certificates()
+    return passport_record(clean(v["identity"]), options["_certificates"])
 
 
 DECLARATIONS: dict[str, Declaration] = {
