@@ -111,3 +111,39 @@ def test_honeypot_transcripts_with_recordings_in_a_zip(tmp_path):
     assert not second.recording and second.call_at == datetime(2026, 3, 5, 19, 4, tzinfo=UTC)
     # hp-1 and hp-2 are a minute apart but to different called numbers: two calls
     assert first.call_group != second.call_group
+
+
+def test_cdr_with_a_mapping_saved_per_provider_and_the_command(tmp_path, people, capsys):
+    from django.core.management import call_command
+
+    from tests.factories import make_provider
+    from tracebacks.calls.models import CdrMapping
+    from tracebacks.calls.services import saved_mapping
+
+    provider = make_provider("Last Mile Telecom")
+    header = ["CallID", "Start (UTC)", "ANI", "DNIS", "Ingress", "Egress"]
+    rows = [
+        ["c1", "2026-03-05 14:03:00", "2025550143", "3125550199", "Transit Carrier Inc", "Last Mile Telecom"],
+        ["c2", "2026-03-05 14:04:00", "2025550143", "", "Transit Carrier Inc", "Last Mile Telecom"],
+        ["c1", "2026-03-05 14:03:00", "2025550143", "3125550199", "Transit Carrier Inc", "Last Mile Telecom"],
+    ]  # fmt: skip
+    mapping = {"record_id": "CallID", "call_time": "Start (UTC)", "calling_number": "ANI", "called_number": "DNIS",
+               "from_provider": "Ingress", "to_provider": "Egress"}  # fmt: skip
+    job = import_file(tmp_path, "cdr", csv_bytes(header, rows), by=people.ivy, provider=provider, mapping=mapping,
+                      save_mapping=True)  # fmt: skip
+    assert (job.created, job.duplicates, job.rejected) == (1, 1, 1)
+    assert dict(job.rejects.values_list("line", "reason")) == {3: "DNIS is blank."}
+    call = CallRecord.objects.get()
+    assert (call.provider_id, call.from_provider, call.called_state) == (
+        provider.pk,
+        "Transit Carrier Inc",
+        "IL",
+    )
+    assert CdrMapping.objects.get(provider=provider).mapping == mapping and saved_mapping(provider) == mapping
+    path = tmp_path / "next.csv"
+    path.write_bytes(csv_bytes(header, [["c9", "2026-03-06 10:00:00", "2025550143", "3125550100", "", ""]]))
+    call_command("import_calls", "cdr", str(path), "--provider", str(provider.pk))  # the saved mapping
+    assert "created 1, duplicates 0, rejected 0" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_:
+        call_command("import_calls", "ftc-dnc", str(path))
+    assert exit_.value.code == 1 and "Missing: Company_Phone_Number" in capsys.readouterr().err
