@@ -19,6 +19,7 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("providers/", include("tracebacks.provider_urls")),
     path("tracebacks/", include("tracebacks.urls")),
+    path("calls/", include("tracebacks.calls.urls")),
     path("respond/", include("tracebacks.respond_urls")),
     path("admin/", admin.site.urls),
     path("api/me/", MeView.as_view(), name="api-me"),
@@ -30,4 +31,5 @@ urlpatterns = [
     path("api/", include("subpoenas.responses.api_urls")),
     path("api/", include("subpoenas.alerts.api_urls")),
     path("api/provider/", include("tracebacks.api.urls")),
+    path("api/calls/", include("tracebacks.calls.api_urls")),
 ]

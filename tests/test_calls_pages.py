@@ -1,0 +1,139 @@
+"""The call store's pages and API: ITG staff only (each role and another state tried), upload and
+progress, the rejects CSV (formulas neutralised), search by number, a call's observations, and a traceback
+started from a call."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from itg.audit.models import AuditEvent
+from providers.services import provider_token_create
+from tests.calls_helpers import FTC_CREATED, FTC_REJECTS, ftc_bytes
+from tests.factories import make_campaign, make_provider, verified_login
+from tracebacks.calls.models import CallRecord, ImportJob
+from tracebacks.models import Traceback
+
+pytestmark = pytest.mark.django_db
+NOT_ITG = ["tess", "sam", "carl", "nora", "aldo"]  # two states' AG staff and supervisors, an auditor
+
+
+def _upload(client, data: bytes = None, name: str = "ftc.csv", source: str = "ftc-dnc"):
+    file = SimpleUploadedFile(name, ftc_bytes() if data is None else data, content_type="text/csv")
+    return client.post("/calls/imports/", {"source": source, "file": file, "save_mapping": "on"})
+
+
+@pytest.fixture
+def imported(client, people, django_capture_on_commit_callbacks):
+    verified_login(client, people.ivy)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client)
+    client.logout()
+    return ImportJob.objects.get(), response
+
+
+def _urls(job):
+    call = CallRecord.objects.filter(job=job).first()
+    return [
+        "/calls/", f"/calls/{call.pk}/", "/calls/sources/", "/calls/imports/", f"/calls/imports/{job.pk}/",
+        f"/calls/imports/{job.pk}/?format=json", f"/calls/imports/{job.pk}/rejects.csv", "/api/calls/",
+        f"/api/calls/{call.pk}/", "/api/calls/imports/", f"/api/calls/imports/{job.pk}/",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("who", NOT_ITG)
+def test_ag_users_of_any_state_and_auditors_are_refused_everywhere(client, people, imported, who):
+    job, _ = imported
+    verified_login(client, getattr(people, who))
+    for url in _urls(job):
+        assert client.get(url).status_code == 403, (who, url)
+    assert _upload(client).status_code == 403
+    assert ImportJob.objects.count() == 1
+    assert not AuditEvent.objects.filter(action="calls.rejects_downloaded").exists()
+
+
+def test_providers_and_visitors_are_refused(client, people, imported):
+    job, _ = imported
+    token = provider_token_create(by=people.ivy, provider=make_provider("Last Mile Telecom"))
+    for url in _urls(job):
+        if url.startswith("/api/"):
+            assert client.get(url, HTTP_AUTHORIZATION=f"Provider {token}").status_code in (401, 403), url
+            assert client.get(url).status_code in (401, 403), url
+        else:
+            assert client.get(url)["Location"].startswith("/accounts/login/"), url
+
+
+def test_itg_staff_upload_watch_progress_and_download_rejects(client, people, imported):
+    job, response = imported
+    assert response["Location"] == f"/calls/imports/{job.pk}/"
+    verified_login(client, people.ivy)
+    progress = client.get(f"/calls/imports/{job.pk}/?format=json").json()
+    assert progress | {"rate": 0, "seconds_left": 0} == progress | {
+        "status": "done", "finished": True, "percent": 100, "created": FTC_CREATED, "rejected": len(FTC_REJECTS),
+        "rate": 0, "seconds_left": 0}  # fmt: skip
+    page = client.get(f"/calls/imports/{job.pk}/").content.decode()
+    assert "Download the 6 rejected rows (CSV)" in page and "is not a US state or territory code" in page
+    download = client.get(f"/calls/imports/{job.pk}/rejects.csv")
+    body = b"".join(download.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0] == ["line", "reason", "raw row"]
+    assert {int(r[0]): r[1] for r in rows[1:]} == {
+        line: ("'" + reason if reason.startswith("=") else reason) for line, reason in FTC_REJECTS.items()}  # fmt: skip
+    formula_row = next(r for r in rows[1:] if r[0] == "10")
+    # The raw row keeps its CSV quoting, so the cell starts with a quote character: text, not a formula;
+    # no cell of the file may start with what a spreadsheet evaluates.
+    assert formula_row[2].startswith('"=HYPERLINK(')
+    assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r)
+    assert AuditEvent.objects.filter(action="calls.rejects_downloaded", actor=people.ivy).count() == 1
+
+
+def test_a_file_of_the_wrong_format_is_refused_on_the_page(client, people):
+    verified_login(client, people.ivy)
+    response = _upload(client, b"%PDF-1.7\n1 0 obj\n", name="ftc.csv")
+    assert response.status_code == 400
+    assert "Expected a CSV or JSON Lines text file; found a PDF document." in response.content.decode()
+    response = _upload(client, b"", name="empty.csv")
+    assert response.status_code == 400 and not ImportJob.objects.exists()
+
+
+def test_find_a_call_by_number_in_any_format_and_start_a_traceback(client, people, imported):
+    verified_login(client, people.ivy)
+    body = client.get("/calls/", {"number": "(202) 555-0143"}).content.decode()
+    assert "2 observations" in body and "+12025550143" in body and "+14155550199" not in body
+    call = CallRecord.objects.get(consumer_city="Austin")
+    page = client.get(f"/calls/{call.pk}/").content.decode()
+    assert "Observations of this call (1)" in page
+    campaign, provider = make_campaign(), make_provider("Last Mile Telecom")
+    response = client.post(f"/calls/{call.pk}/", {
+        "campaign": campaign.pk, "called_number": "", "terminating_provider": provider.rmd_number})  # fmt: skip
+    assert response.status_code == 400 and "This field is required." in response.content.decode()
+    assert not Traceback.objects.exists()
+    response = client.post(f"/calls/{call.pk}/", {
+        "campaign": campaign.pk, "called_number": "512-555-0199", "terminating_provider": provider.rmd_number})  # fmt: skip
+    traceback = Traceback.objects.get()
+    assert response["Location"] == traceback.get_absolute_url()
+    assert (traceback.calling_number, traceback.called_number, traceback.call_at) == (
+        "+12025550143", "+15125550199", call.call_at)  # fmt: skip
+    assert traceback.source == "complaint" and f"record {call.pk}" in traceback.source_detail
+    assert traceback.hops.get().provider == provider
+
+
+def test_the_api_searches_calls_and_is_in_the_schema(client, people, imported):
+    verified_login(client, people.ivy)
+    data = client.get("/api/calls/", {"number": "+1 202 555 0143"}).json()
+    assert data["count"] == 2 and {r["consumer_city"] for r in data["results"]} == {"Austin", "Dallas"}
+    one = client.get(f"/api/calls/{data['results'][0]['id']}/").json()
+    assert [o["id"] for o in one["observations"]] == [one["id"]]
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    assert {"/api/calls/", "/api/calls/{id}/", "/api/calls/imports/", "/api/calls/imports/{id}/"} <= set(
+        paths
+    )
+
+
+def test_sources_page_counts_rows_and_reject_rate(client, people, imported):
+    verified_login(client, people.ivy)
+    body = client.get("/calls/sources/").content.decode()
+    assert "FTC Do Not Call" in body and "50% (6 of 12)" in body

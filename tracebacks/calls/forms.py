@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django import forms
+
+from itg.calendar import JURISDICTIONS
+from providers.models import Provider
+from tracebacks.models import Campaign
+
+from .models import Source
+from .sources import CDR_FIELDS, DECLARATIONS
+
+
+class CallSearchForm(forms.Form):
+    number = forms.CharField(
+        required=False, max_length=40, help_text="Any format: (202) 555-0143, +12025550143."
+    )
+    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.ChoiceField(required=False, choices=[("", "Any")] + Source.choices)
+    state = forms.ChoiceField(required=False, choices=[("", "Any")] + [(c, c) for c in sorted(JURISDICTIONS)])
+    campaign = forms.ModelChoiceField(required=False, queryset=Campaign.objects.order_by("name"))
+    words = forms.CharField(required=False, max_length=200, label="Words of the transcript")
+
+
+class ImportForm(forms.Form):
+    source = forms.ChoiceField(choices=[(d.slug, d.label) for d in DECLARATIONS.values()])
+    file = forms.FileField(help_text="CSV or JSON Lines, or a gzip or zip of one (a zip may add recordings).")
+    provider = forms.ModelChoiceField(
+        required=False, queryset=Provider.objects.order_by("business_name"), help_text="CDR files only."
+    )
+    time_zone = forms.CharField(
+        required=False, max_length=64, help_text="For times written without an offset."
+    )
+    save_mapping = forms.BooleanField(required=False, initial=True, label="Remember this CDR mapping")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in CDR_FIELDS:
+            self.fields[f"map_{name}"] = forms.CharField(
+                required=False, max_length=100, label=f"CDR column for {name.replace('_', ' ')}"
+            )
+
+    def mapping(self) -> dict:
+        return {
+            n: self.cleaned_data.get(f"map_{n}", "").strip()
+            for n in CDR_FIELDS
+            if self.cleaned_data.get(f"map_{n}")
+        }
+
+
+class StartTracebackForm(forms.Form):
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.order_by("name"))
+    called_number = forms.CharField(max_length=30, help_text="The number that received the call.")
+    terminating_provider = forms.CharField(
+        max_length=300, help_text="The provider that delivered the call: RMD number, FRN or exact name."
+    )
