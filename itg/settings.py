@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "subpoenas.responses",
     "providers",
     "tracebacks",
+    "tracebacks.calls",
     "tracebacks.detection",
 ]
 
