@@ -615,3 +615,75 @@ def pair_similarities(texts: Sequence[str]) -> np.ndarray:
     shingles, offsets = _shingle_ids(tokens, {})
     sim = _Shingles(shingles, offsets).sim(np.arange(len(uniq)))
     return sim[np.triu_indices(len(uniq), 1)]
+
+
+@dataclasses.dataclass
+class Assignment:
+    label: object
+    similarity: float
+    reason: str  # "text", "identical" or "number"
+
+
+def assign(
+    calls: Sequence[Call], anchors: dict[object, list[str]], numbers: dict[str, object] | None = None
+) -> dict[str, Assignment]:
+    """Incremental assignment: each new call joins the known campaign (`anchors`: label -> member texts)
+    whose nearest anchor text reaches `TEXT_THRESHOLD`, or, failing that, the campaign that uses one of its
+    call-back numbers or its caller ID (`numbers`: 10 digits -> label) when the text still agrees at
+    `NUMBER_TEXT_THRESHOLD`. Calls that match nothing are left for the next full run."""
+    numbers = numbers or {}
+    anchor_texts: list[list[str]] = []
+    anchor_label: list[object] = []
+    for label, texts in anchors.items():
+        for text in texts:
+            norm = normalise(text)
+            if not norm.skipped:
+                anchor_texts.append(norm.tokens)
+                anchor_label.append(label)
+    new: list[tuple[Call, Normalised]] = []
+    for call in calls:
+        norm = normalise(call.transcript)
+        if not norm.skipped:
+            new.append((call, norm))
+    if not new or not anchor_texts:
+        return {}
+    docs = anchor_texts + [n.tokens for _, n in new]
+    shingles, offsets = _shingle_ids(docs, {})
+    sh = _Shingles(shingles, offsets)
+    sig = minhash(shingles, offsets)
+    src, dst = lsh_pairs(sig)
+    a_n = len(anchor_texts)
+    # Candidate (new, anchor) pairs from shared buckets; bucket stars join through their leader, so take
+    # the candidate components and compare each new text with the anchors of its component.
+    comp = _components(len(docs), src, dst)
+    anchors_in: dict[int, list[int]] = defaultdict(list)
+    for i in range(a_n):
+        anchors_in[int(comp[i])].append(i)
+    label_index: dict[object, list[int]] = defaultdict(list)
+    for i, label in enumerate(anchor_label):
+        label_index[label].append(i)
+    out: dict[str, Assignment] = {}
+    for k, (call, norm) in enumerate(new):
+        row = a_n + k
+        best: tuple[float, int] | None = None
+        cands = anchors_in.get(int(comp[row]), [])
+        if cands:
+            sims = similarity_matrix(sh.matrix[[row, *cands]])[0, 1:]
+            j = int(np.argmax(sims))
+            best = (float(sims[j]), cands[j])
+        if best and best[0] >= TEXT_THRESHOLD:
+            out[call.id] = Assignment(
+                anchor_label[best[1]], round(best[0], 3), "identical" if best[0] >= 0.999 else "text"
+            )
+            continue
+        keys = list(norm.callback_numbers) + [e164_digits(call.calling_number)]
+        for key in filter(None, keys):
+            label = numbers.get(key)
+            if label is None:
+                continue
+            idx = label_index[label]
+            sims = similarity_matrix(sh.matrix[[row, *idx]])[0, 1:]
+            if len(sims) and float(sims.max()) >= NUMBER_TEXT_THRESHOLD:
+                out[call.id] = Assignment(label, round(float(sims.max()), 3), "number")
+                break
+    return out
