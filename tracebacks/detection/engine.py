@@ -74,8 +74,9 @@ TEXT_THRESHOLD = 0.45
 # below 0.2, and the rest include the same-script pairs. 0.25 is clear of that bulk and well below the cut.
 NUMBER_TEXT_THRESHOLD = 0.25
 # Components larger than this many distinct texts are re-banded more strictly before complete linkage,
-# which needs n^2/2 distances (8,000 texts = 256 MB of float64).
-MAX_COMPONENT = 8_000
+# which needs n^2 similarities (3,000 texts = 36 MB of float32 per temporary array).
+MAX_COMPONENT = 3_000
+SMALL_COMPONENT = 64
 
 # --- audio --------------------------------------------------------------------------------------------------
 # Chromaprint frames are 32-bit sub-fingerprints at ~8 per second. Two unrelated recordings agree on about
@@ -89,13 +90,17 @@ AUDIO_MAX_OFFSET = 40
 AUDIO_MIN_FRAMES = 30
 FPCALC_TIMEOUT = 30
 
-PHONE_RE = re.compile(r"(?<!\d)(?:\+?1[\s.\-]*)?\(?([2-9]\d{2})\)?[\s.\-]*([2-9]\d{2})[\s.\-]*(\d{4})(?!\d)")
-AMOUNT_RE = re.compile(
-    r"\$\s*\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s*(?:dollars?|usd|bucks)\b", re.IGNORECASE
+WORD_RE = re.compile(r"<phone>|<amount>|<num>|[^\W\d_]+(?:'[^\W\d_]+)*")
+# One pass over the text: a phone number, else an amount, else any other digit run.
+NUMBERS_RE = re.compile(
+    r"(?<!\d)(?:\+?1[\s.\-]*)?\(?(?P<area>[2-9]\d{2})\)?[\s.\-]*(?P<ex>[2-9]\d{2})[\s.\-]*(?P<line>\d{4})(?!\d)"
+    r"|(?P<amount>\$\s*\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s*(?:dollars?|usd|bucks)\b)"
+    r"|\d+(?:[.,]\d+)*",
+    re.IGNORECASE,
 )
-DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
-WORD_RE = re.compile(r"<phone>|<amount>|<num>|[a-z']+")
-PLACEHOLDER_RE = re.compile(r"\uE000|\uE001|\uE002")
+DIGIT_ANY = re.compile(r"\d")
+LETTER_RE = re.compile(r"[^\W\d_]")
+NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
 
 @dataclasses.dataclass
@@ -162,19 +167,29 @@ def normalise(transcript: str) -> Normalised:
         return Normalised(
             "", [], [], skipped=f"transcript longer than {MAX_CHARS:,} characters ({len(text):,})"
         )
-    text = unicodedata.normalize("NFKC", text)
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
+    if not text.isascii():  # the common case (plain ASCII) needs no per-character look
+        text = unicodedata.normalize("NFKC", text)
+        letters = len(LETTER_RE.findall(text))
+        other = sum(
+            1 for ch in NON_ASCII_RE.findall(text) if ch.isalpha() and "LATIN" not in unicodedata.name(ch, "")
+        )
+        if letters and (letters - other) / letters < MIN_LATIN_SHARE:
+            return Normalised(
+                "", [], [], skipped="not in a Latin script (word shingles need English or Spanish)"
+            )
+    if not LETTER_RE.search(text):
         return Normalised("", [], [], skipped="no words in the transcript")
-    latin = sum(1 for ch in letters if ch.isascii() or "LATIN" in unicodedata.name(ch, ""))
-    if latin / len(letters) < MIN_LATIN_SHARE:
-        return Normalised("", [], [], skipped="not in a Latin script (word shingles need English or Spanish)")
-    callbacks = ["".join(m.groups()) for m in PHONE_RE.finditer(text)]
-    text = PHONE_RE.sub(" \ue000 ", text)
-    text = AMOUNT_RE.sub(" \ue001 ", text)
-    text = DIGITS_RE.sub(" \ue002 ", text)
-    text = text.lower().replace("\ue000", "<phone>").replace("\ue001", "<amount>").replace("\ue002", "<num>")
-    tokens = WORD_RE.findall(text.replace("’", "'"))
+    callbacks: list[str] = []
+    if DIGIT_ANY.search(text):
+
+        def mask(m: re.Match) -> str:
+            if m.group("area"):
+                callbacks.append(m.group("area") + m.group("ex") + m.group("line"))
+                return " <phone> "
+            return " <amount> " if m.group("amount") else " <num> "
+
+        text = NUMBERS_RE.sub(mask, text)
+    tokens = WORD_RE.findall(text.lower().replace("’", "'"))
     tokens = [t.strip("'") for t in tokens if t.strip("'")]
     return Normalised(" ".join(tokens), tokens, list(dict.fromkeys(callbacks)))
 
@@ -218,12 +233,15 @@ def minhash(shingles: np.ndarray, offsets: np.ndarray, num_perm: int = NUM_PERM,
     x = (shingles * np.uint64(0xBF58476D1CE4E5B9)) ^ (shingles >> np.uint64(31))
     starts = offsets[:-1]
     # Chunks of hash functions keep the temporary (len(x) * chunk) array small.
-    chunk = max(1, min(num_perm, 2**25 // max(1, len(x))))
+    chunk = max(1, min(num_perm, 2**23 // max(1, len(x))))
     with np.errstate(over="ignore"):
         for lo in range(0, num_perm, chunk):
             hi = min(num_perm, lo + chunk)
-            h = ((x[:, None] * a[None, lo:hi] + b[None, lo:hi]) >> np.uint64(32)).astype(np.uint32)
-            sig[:, lo:hi] = np.minimum.reduceat(h, starts, axis=0)
+            h = np.multiply(x[:, None], a[None, lo:hi])
+            h += b[None, lo:hi]
+            # Shifting is monotonic, so the minimum of (a*x + b) >> 32 is the minimum's top half: reduce
+            # first, shift the small result.
+            sig[:, lo:hi] = (np.minimum.reduceat(h, starts, axis=0) >> np.uint64(32)).astype(np.uint32)
     return sig
 
 
@@ -257,8 +275,8 @@ def _components(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
 def similarity_matrix(rows: sparse.csr_matrix) -> np.ndarray:
     """Dense pairwise similarity of the given shingle rows (overlap coefficient, Jaccard when sizes differ
     more than `MIN_SIZE_RATIO`)."""
-    inter = (rows @ rows.T).toarray().astype(np.float64)
-    sizes = np.asarray(rows.sum(axis=1)).ravel().astype(np.float64)
+    inter = (rows @ rows.T).toarray().astype(np.float32)
+    sizes = np.asarray(rows.sum(axis=1)).ravel().astype(np.float32)
     small = np.minimum.outer(sizes, sizes)
     large = np.maximum.outer(sizes, sizes)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -266,6 +284,18 @@ def similarity_matrix(rows: sparse.csr_matrix) -> np.ndarray:
         jaccard = inter / (sizes[:, None] + sizes[None, :] - inter)
         sim = np.where(small / large >= MIN_SIZE_RATIO, overlap, jaccard)
     return np.nan_to_num(sim)
+
+
+def rowwise_similarity(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Similarity of each row pair (left[i], right[i]), vectorised (same measure as `similarity_matrix`)."""
+    a, b = matrix[left], matrix[right]
+    inter = np.asarray(a.multiply(b).sum(axis=1)).ravel().astype(np.float64)
+    sa = np.asarray(a.sum(axis=1)).ravel().astype(np.float64)
+    sb = np.asarray(b.sum(axis=1)).ravel().astype(np.float64)
+    small, large = np.minimum(sa, sb), np.maximum(sa, sb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sim = np.where(small / large >= MIN_SIZE_RATIO, inter / small, inter / (sa + sb - inter))
+    return np.nan_to_num(sim, nan=1.0)
 
 
 def _complete_linkage(sim: np.ndarray, threshold: float) -> np.ndarray:
@@ -308,7 +338,45 @@ def _text_clusters(sh: _Shingles, sig: np.ndarray) -> np.ndarray:
     next_label = 0
     order = np.argsort(comp, kind="stable")
     bounds = np.flatnonzero(np.diff(comp[order])) + 1
-    for group in np.split(order, bounds):
+    groups = np.split(order, bounds)
+    # Small components (most of them) are scored in one vectorised pass over all their pairs; a component
+    # whose every pair reaches the threshold is one cluster without any linkage (complete linkage would
+    # give the same), the rest go through complete linkage on their small matrix.
+    small = [g for g in groups if 2 <= len(g) <= SMALL_COMPONENT]
+    pair_sims: dict[int, np.ndarray] = {}
+    if small:
+        lefts, rights, owner = [], [], []
+        for k, g in enumerate(small):
+            iu = np.triu_indices(len(g), 1)
+            lefts.append(g[iu[0]])
+            rights.append(g[iu[1]])
+            owner.append(np.full(len(iu[0]), k))
+        left, right, own = np.concatenate(lefts), np.concatenate(rights), np.concatenate(owner)
+        sims = rowwise_similarity(sh.matrix, left, right)
+        cuts = np.flatnonzero(np.diff(own)) + 1
+        for k, part in enumerate(np.split(sims, cuts)):
+            pair_sims[k] = part
+    small_index = {id(g): k for k, g in enumerate(small)}
+    for group in groups:
+        if len(group) == 1:
+            labels[group[0]] = next_label
+            next_label += 1
+            continue
+        k = small_index.get(id(group))
+        if k is not None:
+            sims = pair_sims[k]
+            if sims.min() >= TEXT_THRESHOLD:
+                labels[group] = next_label
+                next_label += 1
+                continue
+            m = np.eye(len(group), dtype=np.float32)
+            iu = np.triu_indices(len(group), 1)
+            m[iu] = sims
+            m.T[iu] = sims
+            local = _complete_linkage(m, TEXT_THRESHOLD)
+            labels[group] = next_label + local
+            next_label += int(local.max()) + 1
+            continue
         for part in _bounded(group, sig):
             if len(part) == 1:
                 labels[part[0]] = next_label
@@ -560,6 +628,12 @@ def cluster_calls(calls: Sequence[Call], *, use_audio: bool = True) -> Result:
         representatives.setdefault(label, "")
         if u == rep_uniq[label] and not representatives[label]:
             representatives[label] = call.id
+    rep_sim = np.zeros(0)
+    if sh is not None:
+        uniq_rep = np.array(
+            [rep_uniq[ranking[final_of_text[int(text_labels[u])]]] for u in range(len(uniq_tokens))]
+        )
+        rep_sim = rowwise_similarity(sh.matrix, np.arange(len(uniq_tokens)), uniq_rep)
     for call in calls:
         if call.id not in call_uniq:
             continue
@@ -570,7 +644,7 @@ def cluster_calls(calls: Sequence[Call], *, use_audio: bool = True) -> Result:
             reasons.add("identical")
         if text_cluster_size[int(text_labels[u])] > 1:
             reasons.add("text")
-        sim = 1.0 if (u == rep_uniq[label] or sh is None) else sh.pair(u, rep_uniq[label])
+        sim = float(rep_sim[u]) if len(rep_sim) else 1.0
         members[call.id] = Membership(
             cluster=label, reasons=reasons, similarity=round(sim, 3), callback_numbers=callbacks[call.id]
         )

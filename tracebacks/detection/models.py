@@ -154,3 +154,28 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} #{self.detected_id}"
+
+
+class DailyRollup(models.Model):
+    """Calls per day × campaign × source × called party's state: what every trend page reads.
+
+    Kept current by `rollup_refresh(days)` (the importer and staff decisions call it for the days they
+    touched; a beat task re-derives the recent days), never read from the raw calls on a page."""
+
+    day = models.DateField()
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+    source = models.CharField(max_length=16)
+    state = models.CharField(max_length=2, blank=True)
+    calls = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day", "campaign"], name="rollup_day_campaign_idx"),
+            models.Index(fields=["state", "day"], name="rollup_state_day_idx"),
+            models.Index(fields=["campaign", "day"], name="rollup_campaign_day_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.campaign_id or '-'} {self.source} {self.state or '--'}: {self.calls}"
