@@ -18,6 +18,8 @@ urlpatterns = [
     path("providers/", include("tracebacks.provider_urls")),
     path("tracebacks/", include("tracebacks.urls")),
     path("respond/", include("tracebacks.respond_urls")),
+    path("campaigns/detected/", include("tracebacks.detection.urls")),
+    path("trends/", include("tracebacks.detection.trends_urls")),
     path("admin/", admin.site.urls),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -27,4 +29,5 @@ urlpatterns = [
     path("api/", include("subpoenas.api_urls")),
     path("api/", include("subpoenas.responses.api_urls")),
     path("api/provider/", include("tracebacks.api.urls")),
+    path("api/", include("tracebacks.detection.api_urls")),
 ]

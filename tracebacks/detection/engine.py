@@ -77,6 +77,7 @@ NUMBER_TEXT_THRESHOLD = 0.25
 # which needs n^2 similarities (3,000 texts = 36 MB of float32 per temporary array).
 MAX_COMPONENT = 3_000
 SMALL_COMPONENT = 64
+PAIR_BATCH = 100_000
 
 # --- audio --------------------------------------------------------------------------------------------------
 # Chromaprint frames are 32-bit sub-fingerprints at ~8 per second. Two unrelated recordings agree on about
@@ -352,7 +353,13 @@ def _text_clusters(sh: _Shingles, sig: np.ndarray) -> np.ndarray:
             rights.append(g[iu[1]])
             owner.append(np.full(len(iu[0]), k))
         left, right, own = np.concatenate(lefts), np.concatenate(rights), np.concatenate(owner)
-        sims = rowwise_similarity(sh.matrix, left, right)
+        # In slices: each pair materialises its two sparse rows.
+        sims = np.concatenate(
+            [
+                rowwise_similarity(sh.matrix, left[i : i + PAIR_BATCH], right[i : i + PAIR_BATCH])
+                for i in range(0, len(left), PAIR_BATCH)
+            ]
+        )
         cuts = np.flatnonzero(np.diff(own)) + 1
         for k, part in enumerate(np.split(sims, cuts)):
             pair_sims[k] = part
