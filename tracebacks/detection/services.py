@@ -9,6 +9,7 @@ for campaigns split apart by staff.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from collections import Counter, defaultdict
@@ -254,6 +255,36 @@ def detection_assign_calls(call_ids: Iterable[int], *, by=None) -> Run:
     return run
 
 
+def after_import(call_ids: Iterable[int]) -> dict:
+    """What the importer calls once its records are committed: incremental assignment, then the rollups of
+    the days those calls fall on (so trend pages include them at once)."""
+    from tracebacks.detection import rollups
+
+    ids = list(call_ids)
+    run = detection_assign_calls(ids)
+    days = set()
+    for chunk in range(0, len(ids), 10_000):
+        days.update(
+            at.astimezone(dt.UTC).date()
+            for at in CallRecord.objects.filter(pk__in=ids[chunk : chunk + 10_000]).values_list(
+                "call_at", flat=True
+            )
+        )
+    written = rollups.rollup_refresh(days)
+    return {"assigned": run.assigned, "days": len(days), "rollup_rows": written}
+
+
+def _refresh_rollups_on_commit(*campaigns: DetectedCampaign) -> None:
+    """Decisions move calls between campaigns: the days they span are re-derived after commit."""
+    from tracebacks.detection import rollups, tasks
+
+    days: set[dt.date] = set()
+    for d in campaigns:
+        days.update(rollups.days_between(d.first_seen, d.last_seen))
+    if days:
+        transaction.on_commit(lambda: tasks.rollups_days.delay(sorted(x.isoformat() for x in days)))
+
+
 # --- evidence -----------------------------------------------------------------------------------------------
 
 
@@ -372,6 +403,7 @@ def detected_confirm(
     d.confirmed_by, d.confirmed_at = by, timezone.now()
     d.save()
     _sync_calls(d)
+    _refresh_rollups_on_commit(d)
     Decision.objects.create(detected=d, action=Decision.Action.CONFIRM, by=by, details={"name": d.name})
     record(
         action=Action.DETECTED_CONFIRMED, by=by, obj=d, changes={"status": [old, d.status], "name": d.name}
@@ -451,6 +483,7 @@ def detected_split(
     members.update(detected=new, by_staff=True)
     _refresh([d.pk, new.pk])
     _sync_calls(new)
+    _refresh_rollups_on_commit(DetectedCampaign.objects.get(pk=new.pk))
     Decision.objects.create(
         detected=d, other=new, action=Decision.Action.SPLIT, by=by, details={"calls": count, "name": name}
     )
@@ -472,6 +505,11 @@ def detected_move_out(*, by, detected: DetectedCampaign, member: Member) -> None
     info = {"kind": member.kind, "id": member.object_id}
     member.delete()
     _refresh([d.pk])
+    if member.call_at:
+        from tracebacks.detection import tasks
+
+        day = member.call_at.astimezone(dt.UTC).date().isoformat()
+        transaction.on_commit(lambda: tasks.rollups_days.delay([day]))
     Decision.objects.create(detected=d, action=Decision.Action.MOVE_OUT, by=by, details=info)
     record(action=Action.DETECTED_MOVED_OUT, by=by, obj=d, changes=info)
 
