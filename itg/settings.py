@@ -384,3 +384,15 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Call data imports (tracebacks/calls). Uploads through the page are capped; files given to the command are
+# streamed whatever their size. Compressed files are bounded by decompressed size and by ratio (bombs).
+CALL_IMPORT_MAX_MB = env_int("CALL_IMPORT_MAX_MB", 1024, minimum=1)
+CALL_IMPORT_MAX_DECOMPRESSED_MB = env_int("CALL_IMPORT_MAX_DECOMPRESSED_MB", 8192, minimum=1)
+CALL_IMPORT_MAX_RATIO = env_int("CALL_IMPORT_MAX_RATIO", 100, minimum=2)
+CALL_IMPORT_CHUNK_ROWS = env_int("CALL_IMPORT_CHUNK_ROWS", 50_000, minimum=1)
+CELERY_BEAT_SCHEDULE["calls-partitions-ahead"] = {
+    "task": "tracebacks.calls.tasks.create_partitions_ahead", "schedule": 86400.0,
+}  # fmt: skip
+# Files at least this big go through the set-based PostgreSQL path (COPY + INSERT ... SELECT).
+CALL_IMPORT_SQL_MIN_BYTES = env_int("CALL_IMPORT_SQL_MIN_BYTES", 256 * 1024, minimum=0)

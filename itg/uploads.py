@@ -62,6 +62,11 @@ EXTENSIONS |= {WAV: ".wav", MP3: ".mp3", M4A: ".m4a", OGG: ".ogg", FLAC: ".flac"
 LABELS |= {WAV: "WAV", MP3: "MP3", M4A: "M4A/MP4 audio", OGG: "OGG", FLAC: "FLAC"}
 AUDIO_TYPES = frozenset({WAV, MP3, M4A, OGG, FLAC})
 TRANSCRIPT_TYPES = frozenset({TXT, PDF})
+# Call data files (tracebacks.calls sniffs and bounds these itself: gzip and zip are unpacked as streams).
+GZIP = "application/gzip"
+ZIP = "application/zip"
+EXTENSIONS |= {GZIP: ".gz", ZIP: ".zip"}
+LABELS |= {GZIP: "gzip", ZIP: "zip"}
 # filetype's MIME names for the audio signatures we accept (ISO media with a video brand included).
 _AUDIO_BY_FILETYPE = {
     "audio/x-wav": WAV, "audio/mpeg": MP3, "audio/mp4": M4A, "video/mp4": M4A, "audio/ogg": OGG,

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from itg.exports import rows_csv, rows_xlsx, safe_cell
 
-DANGEROUS = ["=HYPERLINK(\"http://x\")", "+12145550142", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+DANGEROUS = ['=HYPERLINK("http://x")', "+12145550142", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
 
 def test_every_formula_start_is_quoted_and_plain_text_is_not():

@@ -117,6 +117,14 @@ class Action(models.TextChoices):
     CASE_MESSAGE_POSTED = "case.message_posted", "Message posted"
     CASE_NOTE_ADDED = "case.note_added", "Internal note added"
     CASE_ATTACHMENT_DOWNLOADED = "case.attachment_downloaded", "Message attachment downloaded"
+    # Call data (tracebacks.calls)
+    CALL_IMPORT_STARTED = "calls.import_started", "Call data import started"
+    CALL_IMPORT_FINISHED = "calls.import_finished", "Call data import finished"
+    CALL_IMPORT_REFUSED = "calls.import_refused", "Call data file refused"
+    CALL_REJECTS_DOWNLOADED = "calls.rejects_downloaded", "Rejected rows downloaded"
+    CALL_RECORDING_DOWNLOADED = "calls.recording_downloaded", "Call recording downloaded"
+    CALL_CDR_MAPPING_SAVED = "calls.cdr_mapping_saved", "CDR column mapping saved"
+    CALL_CERTIFICATE_ADDED = "calls.certificate_added", "STIR/SHAKEN certificate added"
 
 
 class Outcome(models.TextChoices):

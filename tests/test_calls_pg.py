@@ -1,0 +1,98 @@
+"""The PostgreSQL side of the call store: the set-based path gives exactly what the Python path gives,
+and the monthly partitions prune."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.db import connection
+
+from tests.calls_helpers import FTC_DIRTY_ROWS, ftc_bytes, import_file
+from tracebacks.calls import partitions
+from tracebacks.calls.models import CallRecord, ImportReject
+
+DIRTIER = FTC_DIRTY_ROWS + [
+    [" 2025550143 ", "", "2026-11-01 01:30:00", " Austin ", "TX", "512", "Other ", "Y"],  # the repeated hour
+    ["2025550143", "", "2026-03-08 02:30:00", "Austin", "TX", "512", "Other", "Y"],  # the skipped hour
+    ["011 44 20 7946 0958", "", "2026-03-05T10:00", "Leeds", "", "", "Other", "N"],
+    ["+1 (604) 555-0123", "", "2026-03-05 10:00:00", "Vancouver", "", "604", "Other", "N"],  # Canada
+    ["٢٠٢٥٥٥٠١٤٣", "", "2026-03-05 10:00:00", "Austin", "TX", "512", "Other", "N"],  # other script's digits
+    ["+2025550143", "", "2026-03-05 10:00:00", "Austin", "TX", "512", "Other", "N"],
+    ["1025550143", "", "2026-03-05 10:00:00", "Austin", "TX", "512", "Other", "N"],  # area code 102
+    ["2025550143", "", "0000-03-05 10:00:00", "Austin", "TX", "512", "Other", "N"],
+    ["2025550143", "", "2026-13-05 10:00:00", "Austin", "TX", "512", "Other", "N"],
+    ["2025550143", "2026-03-05 24:00:00", "2026-03-05 10:00:00", "Austin", "TX", "512", "Other", "N"],
+    ["2025550143", "", "2024-02-29 23:59:59", 'Say "hi", friend', "TX", "512", "Other", "N"],
+    ["2025550143", "", "2026-03-05 10:00:00", "Austin", "TX", "12", 'Bad, "quoted"', "N"],
+    ["2025550143", "", "2026-03-05 10:00:00", "Austin", "TX", "512", "Other", "N", "extra"],
+    ["2025550143", "", "2026-03-05 10:00:00", "Austin", "T", "512", "Other"],
+    ["2025550143", "", "2026-03-05 10:00:00", "Austin", "", "907", "x" * 250, "N"],  # state from area code
+    ["abc", "", "2026-03-05 10:00:00", "Austin", "", "907", "Other", "N"],
+    ["2025550143", "", "", "Austin", "", "907", "Other", "N"],
+]  # fmt: skip
+FIELDS = [f.name for f in CallRecord._meta.fields if f.name not in {"id", "job", "ingested_at", "call_group"}]
+
+
+def _stored():
+    records = sorted(tuple(str(v) for v in row) for row in CallRecord.objects.values_list(*FIELDS))
+    rejects = sorted(ImportReject.objects.values_list("line", "reason", "raw"))
+    return records, rejects
+
+
+def test_sql_path_gives_exactly_the_python_paths_rows(postgres, tmp_path, settings):
+    data = ftc_bytes(DIRTIER)
+    settings.CALL_IMPORT_SQL_MIN_BYTES = 10**12
+    python_job = import_file(tmp_path, "ftc-dnc", data)
+    by_python = _stored()
+    CallRecord.objects.all().delete()
+    ImportReject.objects.all().delete()
+    settings.CALL_IMPORT_SQL_MIN_BYTES = 0
+    sql_job = import_file(tmp_path, "ftc-dnc", data, name="again.csv")
+    by_sql = _stored()
+    assert by_sql == by_python
+    assert (sql_job.created, sql_job.duplicates, sql_job.rejected) == (
+        python_job.created, python_job.duplicates, python_job.rejected)  # fmt: skip
+    assert python_job.created >= 12 and python_job.rejected >= 12
+    again = import_file(tmp_path, "ftc-dnc", data, name="third.csv")
+    assert (again.created, again.duplicates) == (0, python_job.created + python_job.duplicates)
+
+
+def _plan(sql: str, params) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_query_by_number_within_one_month_scans_one_partition(postgres):
+    for month in (date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)):
+        partitions.ensure_month(month)
+    plan = _plan(
+        "SELECT id FROM calls_callrecord WHERE calling_number = %s AND call_at >= %s AND call_at < %s",
+        ["+12025550143", datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)],
+    )
+    scanned = {name for name in partitions.existing() if name in plan}
+    assert scanned == {"calls_callrecord_p202603"}, plan
+
+
+def test_a_month_created_late_takes_its_rows_out_of_default(postgres):
+    at = datetime(2031, 7, 4, 12, tzinfo=UTC)
+    CallRecord.objects.create(source="other", call_at=at, calling_number="+12025550143", dedupe_key="late")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM calls_callrecord_default")
+        assert cursor.fetchone()[0] == 1
+    assert partitions.ensure_month(date(2031, 7, 1)) is True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tableoid::regclass::text, count(*) FROM calls_callrecord GROUP BY 1")
+        assert dict(cursor.fetchall()) == {"calls_callrecord_p203107": 1}
+    assert partitions.detach_before(date(2031, 8, 1)) == sorted(
+        n for n in ["calls_callrecord_p203107", *partitions.existing()] if n.startswith("calls_callrecord_p")
+        and n < "calls_callrecord_p203108")  # fmt: skip
+    assert not CallRecord.objects.filter(dedupe_key="late").exists()  # detached, kept as its own table
+
+
+@pytest.mark.parametrize("months", [2])
+def test_partitions_are_created_ahead(postgres, months):
+    created = partitions.create_ahead(months=months, today=date(2040, 1, 15))
+    assert created == ["calls_callrecord_p204001", "calls_callrecord_p204002", "calls_callrecord_p204003"]
+    assert partitions.create_ahead(months=months, today=date(2040, 1, 15)) == []

@@ -1,0 +1,136 @@
+"""Writes of the call store: import jobs, CDR mappings, signing certificates, tracebacks from calls."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import partial
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from itg.audit.actions import Action
+from itg.audit.services import record
+from itg.uploads import CSV, GZIP, ZIP, CheckedFile, stored_files
+from providers.models import Provider
+
+from .models import CdrMapping, ImportJob
+from .reading import FileRefused, open_data
+from .sources import CDR_FIELDS, CDR_REQUIRED_FIELDS, DECLARATIONS
+
+
+def require_itg(by, what: str) -> None:
+    if by is not None and not (by.is_authenticated and by.is_itg_staff):
+        raise PermissionDenied(f"Only ITG staff {what}.")
+
+
+def _preflight(decl, job: ImportJob, handle) -> None:
+    """Refuse at once a file that is not the claimed format: open it, sniff it, read its header."""
+    from .pipeline import items
+
+    try:
+        opened = open_data(handle, allow_extra_members=decl.extra_members)
+        job.options = {**job.options, "_archive": opened.archive}
+        stream = items(decl, job, opened)
+        next(iter(stream), None)
+    except FileRefused as error:
+        raise ValidationError({"file": str(error)}) from None
+    finally:
+        job.options.pop("_archive", None)
+        handle.seek(0)
+
+
+def _options(decl, provider: Provider | None, mapping: dict | None, time_zone: str) -> dict:
+    if decl.slug == "cdr":
+        if provider is None:
+            raise ValidationError({"provider": "Choose the provider whose call detail records these are."})
+        mapping = {k: v for k, v in (mapping or {}).items() if k in CDR_FIELDS and v}
+        missing = [f for f in CDR_REQUIRED_FIELDS if f not in mapping]
+        if missing:
+            raise ValidationError({"mapping": f"Choose the file's column for: {', '.join(missing)}."})
+        return {"mapping": mapping, "time_zone": time_zone or "UTC", "provider_id": provider.pk}
+    if decl.slug == "transcripts":
+        return {"time_zone": time_zone or "UTC"}
+    return {}
+
+
+def _head_type(head: bytes) -> str:
+    return GZIP if head[:2] == b"\x1f\x8b" else ZIP if head[:4] == b"PK\x03\x04" else CSV
+
+
+def import_job_create(
+    *, by, source: str, upload=None, path: str | None = None, provider: Provider | None = None,
+    mapping: dict | None = None, time_zone: str = "", enqueue: bool = True,
+) -> ImportJob:  # fmt: skip
+    """Check the file (size, format, header) and queue its import; a bad file leaves nothing behind.
+
+    `upload` (a page or the API) is stored through itg.uploads under a generated key; `path` (the command)
+    is read where it lies, so a file of any size is streamed and never copied."""
+    require_itg(by, "import call data")
+    decl = DECLARATIONS.get(source)
+    if decl is None:
+        raise ValidationError({"source": f"Unknown source {source!r}; one of {', '.join(DECLARATIONS)}."})
+    job = ImportJob(source=decl.source, provider=provider, created_by=by,
+                    options=_options(decl, provider, mapping, time_zone))  # fmt: skip
+    if path is not None:
+        file = Path(path)
+        if not file.is_file():
+            raise ValidationError({"file": f"{path}: no such file."})
+        job.size, job.original_name = file.stat().st_size, file.name
+        job.options["path"] = str(file.resolve())
+        with file.open("rb") as handle:
+            _preflight(decl, job, handle)
+        return _save_job(job, decl, None, by, enqueue)
+    name = (getattr(upload, "name", "") or "upload").rsplit("/", 1)[-1][:255]
+    if not upload or not upload.size:
+        raise ValidationError({"file": f"{name}: the file is empty; there is nothing to import."})
+    if upload.size > settings.CALL_IMPORT_MAX_MB * 1024 * 1024:
+        raise ValidationError({"file": f"{name}: the file is {upload.size / 1048576:.0f} MB; the limit for an "
+                               f"upload is {settings.CALL_IMPORT_MAX_MB} MB. Compress it (gzip) or split it."})  # fmt: skip
+    digest = hashlib.sha256()
+    for block in upload.chunks():
+        digest.update(block)
+    upload.seek(0)
+    _preflight(decl, job, upload)
+    job.size, job.original_name, job.sha256 = upload.size, name, digest.hexdigest()
+    checked = CheckedFile(name, upload.size, _head_type(upload.read(4)), job.sha256, upload)
+    upload.seek(0)
+    return _save_job(job, decl, checked, by, enqueue)
+
+
+def _save_job(job: ImportJob, decl, checked: CheckedFile | None, by, enqueue: bool) -> ImportJob:
+    from .tasks import import_calls
+
+    with stored_files() as files, transaction.atomic():
+        if checked is not None:
+            job.file_key = files.save("calls/imports", checked)
+        job.save()
+        record(action=Action.CALL_IMPORT_STARTED, by=by, obj=job, actor_email="" if by else "manage.py",
+               changes={"source": [None, decl.slug], "file": [None, f"{job.original_name} ({job.size} bytes)"]})  # fmt: skip
+        if enqueue:
+            transaction.on_commit(partial(import_calls.delay, job.pk))
+    return job
+
+
+def import_job_finished(job: ImportJob) -> None:
+    """The audit row of a job's end (called by the pipeline once, when the job leaves RUNNING)."""
+    action = (
+        Action.CALL_IMPORT_FINISHED if job.status == ImportJob.Status.DONE else Action.CALL_IMPORT_REFUSED
+    )
+    record(action=action, by=job.created_by, obj=job, actor_email="" if job.created_by_id else "manage.py",
+           reason=job.error[:500], changes={"created": [None, job.created], "duplicates": [None, job.duplicates],
+                                            "rejected": [None, job.rejected]})  # fmt: skip
+
+
+@transaction.atomic
+def cdr_mapping_save(*, by, provider: Provider, mapping: dict, time_zone: str) -> CdrMapping:
+    """Remember the provider's CDR columns, so its next file needs no choosing."""
+    require_itg(by, "save CDR mappings")
+    saved, _ = CdrMapping.objects.update_or_create(
+        provider=provider, defaults={"mapping": mapping, "time_zone": time_zone or "UTC",
+                                     "updated_by": by, "updated_at": timezone.now()},
+    )  # fmt: skip
+    record(action=Action.CALL_CDR_MAPPING_SAVED, by=by, obj=saved, changes={"mapping": [None, mapping]})
+    return saved
