@@ -136,3 +136,20 @@ def test_new_calls_are_assigned_to_confirmed_campaigns_on_import(world, people):
     assert d.calls == 9 and d.by_state == {"TX": 6, "CA": 3}
     assert campaign_of(ids["noise"]) is None
     assert CallRecord.objects.get(pk=ids[scripts[0][0]]).campaign.name == "SSA-Assigned"
+
+
+def test_an_import_refreshes_the_rollups_of_its_days(
+    db, people, tmp_path, django_capture_on_commit_callbacks
+):
+    """The importer's hook (calls' import_job_finished queues detection's after_import). The FTC file has
+    no transcripts, so nothing is assigned by text; every record is counted in the trend rollup at once."""
+    from django.db.models import Sum
+
+    from tests.calls_helpers import FTC_CREATED, ftc_bytes, import_file
+    from tracebacks.detection.models import DailyRollup
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = import_file(tmp_path, "ftc-dnc", ftc_bytes(), by=people.ivy)
+    assert job.created == FTC_CREATED
+    assert DailyRollup.objects.filter(source="ftc_dnc").aggregate(n=Sum("calls"))["n"] == FTC_CREATED
+    assert services.detection_assign_calls(CallRecord.objects.values_list("pk", flat=True)).assigned == 0

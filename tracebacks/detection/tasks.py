@@ -41,3 +41,12 @@ def rollups_days(days: list[str]) -> int:
 def assign_imported_calls(call_ids: list[int]) -> dict:
     """After an import: assign the new calls to confirmed campaigns, then refresh the days they fall on."""
     return services.after_import(call_ids)
+
+
+@shared_task
+def assign_imported_job(job_id: int) -> dict:
+    """Queued by the call importer when a job is done: the job's records go through `after_import`."""
+    from tracebacks.calls.models import CallRecord
+
+    ids = list(CallRecord.objects.filter(job_id=job_id).values_list("pk", flat=True))
+    return services.after_import(ids)
