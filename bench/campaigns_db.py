@@ -44,7 +44,7 @@ from itg.accounts.models import User  # noqa: E402
 from itg.accounts.services import ag_office, itg_office  # noqa: E402
 from tracebacks.calls.models import CallRecord  # noqa: E402
 from tracebacks.detection import services, synthetic  # noqa: E402
-from tracebacks.detection.models import DailyRollup, DetectedCampaign  # noqa: E402
+from tracebacks.detection.models import CampaignDay, DailyRollup, DetectedCampaign  # noqa: E402
 from tracebacks.models import Campaign  # noqa: E402
 
 END = dt.date(2026, 11, 30)
@@ -84,6 +84,8 @@ def build_rollup() -> None:
     have = DailyRollup.objects.count()
     if have > 3_000_000:
         print(f"rollup already holds {have:,} rows")
+        if not CampaignDay.objects.exists():
+            _campaign_days()
         return
     started = time.perf_counter()
     Campaign.objects.bulk_create(
@@ -110,9 +112,21 @@ def build_rollup() -> None:
         cur.execute("VACUUM ANALYZE detection_dailyrollup")
         cur.execute("SELECT count(*), sum(calls) FROM detection_dailyrollup")
         rows, total = cur.fetchone()
+    _campaign_days()
     print(
         f"built the rollup: {rows:,} rows standing for {total:,} calls in {time.perf_counter() - started:.1f} s"
     )
+
+
+def _campaign_days() -> None:
+    """The national campaign-day totals, as rollup_refresh writes them beside the daily rollup."""
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE detection_campaignday")
+        cur.execute(
+            "INSERT INTO detection_campaignday (day, campaign_id, calls) "
+            "SELECT day, campaign_id, sum(calls) FROM detection_dailyrollup GROUP BY day, campaign_id"
+        )
+        cur.execute("VACUUM ANALYZE detection_campaignday")
 
 
 def trends() -> None:

@@ -179,3 +179,23 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.campaign_id or '-'} {self.source} {self.state or '--'}: {self.calls}"
+
+
+class CampaignDay(models.Model):
+    """Calls per day × campaign, all sources and states: the national campaign series (the daily rollup
+    summed), so national trend pages read one row per campaign-day. Written with the daily rollup."""
+
+    day = models.DateField()
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+    calls = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["day", "campaign"], name="campaignday_day_idx"),
+            models.Index(fields=["campaign", "day"], name="campaignday_campaign_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.campaign_id or '-'}: {self.calls}"
