@@ -173,12 +173,14 @@ def new_campaigns(*, end: dt.date, state: str = "", days: int = 7) -> list[dict]
 def storms(*, start: dt.date, end: dt.date, state: str = "") -> list[dict]:
     """Campaign-days in the period above the storm rule. One query (the period plus its baseline window)."""
     base_start = start - dt.timedelta(days=BASELINE_DAYS)
-    per: dict[int, dict[dt.date, int]] = defaultdict(dict)
-    for cid, day, n in (
-        _scope(state).filter(day__gte=base_start, day__lte=end, campaign__isnull=False)
-        .values_list("campaign_id", "day").annotate(n=Sum("calls")).order_by()
-    ):  # fmt: skip
-        per[cid][day] = n
+    per: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
+    rows = _scope(state).filter(day__gte=base_start, day__lte=end, campaign__isnull=False)
+    if state:
+        rows = rows.values_list("campaign_id", "day").annotate(n=Sum("calls")).order_by()
+    else:  # campaign-day totals are one row per campaign and day already: no grouping needed
+        rows = rows.values_list("campaign_id", "day", "calls")
+    for cid, day, n in rows:
+        per[cid][day] += n
     if not per:
         return []
     # Campaigns × days matrix (zeros where a campaign had no calls), the trailing 28-day median of each
