@@ -153,3 +153,28 @@ def test_an_import_refreshes_the_rollups_of_its_days(
     assert job.created == FTC_CREATED
     assert DailyRollup.objects.filter(source="ftc_dnc").aggregate(n=Sum("calls"))["n"] == FTC_CREATED
     assert services.detection_assign_calls(CallRecord.objects.values_list("pk", flat=True)).assigned == 0
+
+
+def test_detected_pages_explain_and_take_decisions(client, world, people):
+    from tests.factories import verified_login
+
+    scripts, one_of = world
+    a, b = (campaign_of(one_of[label]) for label, _ in scripts[:2])
+    verified_login(client, people.ivy)
+    html = client.get("/campaigns/detected/").content.decode()
+    assert f'href="/campaigns/detected/{a.pk}/"' in html and "Detected campaigns" in html
+    resp = client.get(f"/campaigns/detected/{a.pk}/")
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "<mark>" in html and "Why it joined" in html
+    assert "Suggested names" in html
+    bad = client.post(f"/campaigns/detected/{a.pk}/confirm/", {"name": "not a name", "kind": "ssa"})
+    assert bad.status_code == 400 and "ITG style" in bad.content.decode()
+    ok = client.post(f"/campaigns/detected/{a.pk}/confirm/", {"name": "SSA-PageConfirmed", "kind": "ssa"})
+    assert ok.status_code == 302
+    client.post(f"/campaigns/detected/{a.pk}/rename/", {"name": "SSA-PageRenamed"})
+    client.post(f"/campaigns/detected/{b.pk}/merge/", {"into": a.pk})
+    a.refresh_from_db()
+    assert a.name == "SSA-PageRenamed" and a.calls == 12
+    assert DetectedCampaign.objects.get(pk=b.pk).status == S.MERGED
+    verified_login(client, people.carl)
+    assert client.get(f"/campaigns/detected/{a.pk}/").status_code == 403

@@ -97,9 +97,9 @@ def traceback_evidence(d: DetectedCampaign) -> tuple[list[dict], list[dict]]:
     )
     providers = list(
         Hop.objects.filter(traceback_id__in=tb_ids)
-        .values("provider_id", "provider__name")
+        .values("provider_id", "provider__business_name")
         .annotate(hops=Count("pk"), tracebacks=Count("traceback_id", distinct=True))
-        .order_by("-tracebacks", "provider__name")[:50]
+        .order_by("-tracebacks", "provider__business_name")[:50]
     )
     return tracebacks, providers
 

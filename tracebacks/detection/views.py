@@ -59,6 +59,7 @@ class DetectedDetailView(ITGStaffRequiredMixin, View):
             "split_form": forms.get("split") or SplitForm(),
             "others": selectors.detected_list(request.user)
             .exclude(pk=d.pk)
+            .select_related(None)
             .only("pk", "name", "calls")[:200],
         }
         return render(request, "detection/detail.html", context, status=status)
