@@ -312,10 +312,11 @@ def _refresh(ids: Iterable[int], *, anchors_too: bool = True) -> None:
             d.save()
             continue
         texts = [r[0] for r in rows]
-        counts = Counter(engine.normalise(t).text for t in texts)
-        distinct = list(dict.fromkeys(t for t in texts if not engine.normalise(t).skipped))
-        rep = max(distinct, key=lambda t: (counts[engine.normalise(t).text], len(t))) if distinct else ""
-        cb = Counter(n for t in texts for n in engine.normalise(t).callback_numbers)
+        norm = {t: engine.normalise(t) for t in set(texts)}  # each distinct text normalised once
+        counts = Counter(norm[t].text for t in texts)
+        distinct = list(dict.fromkeys(t for t in texts if not norm[t].skipped))
+        rep = max(distinct, key=lambda t: (counts[norm[t].text], len(t))) if distinct else ""
+        cb = Counter(n for t in texts for n in norm[t].callback_numbers)
         ids_ = Counter(r[1] for r in rows if r[1])
         d.representative = rep
         d.callback_numbers = [[n, c] for n, c in cb.most_common(50)]
