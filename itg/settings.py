@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "providers",
     "tracebacks",
     "tracebacks.calls",
+    "tracebacks.detection",
 ]
 
 MIDDLEWARE = [
@@ -329,6 +330,12 @@ CELERY_BEAT_SCHEDULE["scan-pending-files"] = {
 }
 CELERY_BEAT_SCHEDULE["mark-overdue-hops"] = {"task": "tracebacks.tasks.mark_overdue_hops", "schedule": 300.0}
 HOP_LINK_MAX_AGE_HOURS = env_int("HOP_LINK_MAX_AGE_HOURS", 7 * 24, minimum=1)
+# Campaign detection and trends (issue 10): the nightly full run, and the recent days' rollups hourly.
+CELERY_BEAT_SCHEDULE["detection-nightly"] = {
+    "task": "tracebacks.detection.tasks.detection_nightly",
+    "schedule": 86400.0,
+}
+CELERY_BEAT_SCHEDULE["rollups-recent"] = {"task": "tracebacks.detection.tasks.rollups_recent", "schedule": 3600.0}
 
 # --- Caches ----------------------------------------------------------------------------------------------
 if REDIS_CACHE_URL := env_str("REDIS_CACHE_URL"):

@@ -21,6 +21,8 @@ urlpatterns = [
     path("tracebacks/", include("tracebacks.urls")),
     path("calls/", include("tracebacks.calls.urls")),
     path("respond/", include("tracebacks.respond_urls")),
+    path("campaigns/detected/", include("tracebacks.detection.urls")),
+    path("trends/", include("tracebacks.detection.trends_urls")),
     path("admin/", admin.site.urls),
     path("api/me/", MeView.as_view(), name="api-me"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -32,4 +34,5 @@ urlpatterns = [
     path("api/", include("subpoenas.alerts.api_urls")),
     path("api/provider/", include("tracebacks.api.urls")),
     path("api/calls/", include("tracebacks.calls.api_urls")),
+    path("api/", include("tracebacks.detection.api_urls")),
 ]

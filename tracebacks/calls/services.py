@@ -126,6 +126,12 @@ def import_job_finished(job: ImportJob) -> None:
     record(action=action, by=job.created_by, obj=job, actor_email="" if job.created_by_id else "manage.py",
            reason=job.error[:500], changes={"created": [None, job.created], "duplicates": [None, job.duplicates],
                                             "rejected": [None, job.rejected]})  # fmt: skip
+    if job.status == ImportJob.Status.DONE and job.created:
+        # Campaign detection (issue 10): the new records join confirmed campaigns, the trend rollups of
+        # their days are refreshed.
+        from tracebacks.detection.tasks import assign_imported_job
+
+        transaction.on_commit(partial(assign_imported_job.delay, job.pk))
 
 
 @transaction.atomic

@@ -1,0 +1,1 @@
+from tracebacks.detection.trends import api_urlpatterns as urlpatterns  # noqa: F401

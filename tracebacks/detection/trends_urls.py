@@ -1,0 +1,1 @@
+from tracebacks.detection.trends import app_name, urlpatterns  # noqa: F401
