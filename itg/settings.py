@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "subpoenas.responses",
     "providers",
     "tracebacks",
+    "tracebacks.ecosystem",
 ]
 
 MIDDLEWARE = [
@@ -287,6 +288,10 @@ CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
 }
 # Tracebacks (issue 5): the 24-hour clock of 47 CFR 64.1200(n)(1) is enforced by a sweep of overdue hops.
 CELERY_BEAT_SCHEDULE["mark-overdue-hops"] = {"task": "tracebacks.tasks.mark_overdue_hops", "schedule": 300.0}
+# The provider ecosystem (issue 11): the month just ended is frozen as a findings snapshot (daily, idempotent).
+CELERY_BEAT_SCHEDULE["snapshot-provider-findings"] = {
+    "task": "tracebacks.ecosystem.tasks.snapshot_last_month", "schedule": 86400.0,
+}
 HOP_LINK_MAX_AGE_HOURS = env_int("HOP_LINK_MAX_AGE_HOURS", 7 * 24, minimum=1)
 
 # --- Caches ----------------------------------------------------------------------------------------------
