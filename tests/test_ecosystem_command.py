@@ -23,7 +23,9 @@ def test_one_row_per_finding_with_the_exact_columns(db, tmp_path):
     assert got == {(pid, c) for c, pids in w.expected.items() for pid in pids}
     pd5 = next(r for r in rows[1:] if int(r[0]) == w.pd5.pk)
     assert pd5[1:7] == [w.pd5.rmd_number, "No Logs Telecom", "d", "5", "3", "2025-12-01"]
-    assert pd5[7] == "2026-11-30" and len(pd5[8].split(" ")) == 5 and all(x.isdigit() for x in pd5[8].split(" "))
+    assert (
+        pd5[7] == "2026-11-30" and len(pd5[8].split(" ")) == 5 and all(x.isdigit() for x in pd5[8].split(" "))
+    )
 
 
 def test_a_window_ending_before_it_starts_or_a_bad_date_is_refused(db, tmp_path):

@@ -159,6 +159,14 @@ def window_hops(window: Window) -> QuerySet[Hop]:
     return Hop.objects.filter(asked_at__gte=start, asked_at__lt=end)
 
 
+ORIGIN = Q(role=Hop.Role.ORIGINATING) | Q(answer=Hop.Answer.CUSTOMER)
+
+
+def _next_is_origin() -> QuerySet[Hop]:
+    """The hop just upstream (sequence + 1) of the outer hop, when it is the originating provider's."""
+    return Hop.objects.filter(ORIGIN, traceback=OuterRef("traceback"), sequence=OuterRef("sequence") + 1)
+
+
 def criterion_hops(criterion: str, window: Window, now: datetime | None = None) -> QuerySet[Hop]:
     """The hops of the window that count towards one criterion (without the no-RMD part of (a))."""
     hops = window_hops(window)
@@ -166,13 +174,12 @@ def criterion_hops(criterion: str, window: Window, now: datetime | None = None) 
         overdue = Q(answer=Hop.Answer.PENDING, due_at__lt=now or timezone.now())
         return hops.filter(Q(answer__in=[Hop.Answer.NO_RESPONSE, Hop.Answer.REFUSED]) | overdue)
     if criterion == "b":
-        origin = Q(role=Hop.Role.ORIGINATING) | Q(answer=Hop.Answer.CUSTOMER)
-        next_is_origin = Hop.objects.filter(
-            origin, traceback=OuterRef("traceback"), sequence=OuterRef("sequence") + 1
-        )
-        return hops.filter(origin | Q(Exists(next_is_origin)))
+        return hops.filter(ORIGIN) | hops.filter(Exists(_next_is_origin()))
     if criterion == "c":
-        return hops.filter(upstream__is_foreign=True, provider__is_foreign=False)
+        # Foreign ids as a subquery (a hashed set of a few dozen) rather than joins to the registry, so
+        # PostgreSQL scans the window's hops once instead of looping per provider (0.4 s against 4 s).
+        foreign = Provider.objects.filter(is_foreign=True).values("pk")
+        return hops.filter(upstream_id__in=foreign).exclude(provider_id__in=foreign)
     if criterion == "d":
         return hops.filter(answer=Hop.Answer.NO_RECORD)
     raise ValueError(f"Unknown criterion {criterion!r}: use one of a, b, c, d.")
@@ -188,15 +195,32 @@ def _grouped(hops: QuerySet[Hop], *, with_ids: bool, **extra) -> Iterable[dict]:
 def criterion_counts(
     window: Window, *, with_ids: bool = True, now: datetime | None = None
 ) -> dict[str, dict[int, dict]]:
-    """{criterion: {provider_id: {"n": count, "ids": [...], ...}}} for every provider with a count: four
-    grouped queries plus one for providers without an RMD filing."""
+    """{criterion: {provider_id: {"n": count, "ids": [...], ...}}} for every provider with a count: five
+    grouped queries (two for b) plus one for providers without an RMD filing."""
     out: dict[str, dict[int, dict]] = {}
     for criterion in CRITERIA:
         extra = {}
         if criterion == "c":
             extra = {"c_attested": Count("pk", filter=Q(attestation="C"))}
-        rows = _grouped(criterion_hops(criterion, window, now), with_ids=with_ids, **extra)
-        out[criterion] = {r["provider_id"]: {**r, "ids": _ids(r.get("ids"))} for r in rows}
+        if criterion == "b":
+            # Two grouped queries, added up: an OR with the EXISTS defeats PostgreSQL's semi-join (10 s
+            # instead of 1 s over 2.5 M hops). A provider is once on a path, so it cannot be both the
+            # originator and the provider just downstream of it on one traceback: nothing is counted twice.
+            # (One pass with every criterion as a FILTERed aggregate was tried: 27 s, the id lists' sorts.)
+            hops = window_hops(window)
+            parts = [_grouped(hops.filter(ORIGIN), with_ids=with_ids),
+                     _grouped(hops.filter(Exists(_next_is_origin())), with_ids=with_ids)]  # fmt: skip
+        else:
+            parts = [_grouped(criterion_hops(criterion, window, now), with_ids=with_ids, **extra)]
+        merged: dict[int, dict] = {}
+        for rows in parts:
+            for r in rows:
+                row = merged.setdefault(r["provider_id"], {**r, "n": 0, "ids": []})
+                row["n"] += r["n"]
+                row["ids"] += _ids(r.get("ids"))
+        for row in merged.values():
+            row["ids"].sort()
+        out[criterion] = merged
     no_rmd = window_hops(window).filter(provider__rmd_number__isnull=True)
     out["no_rmd"] = {
         r["provider_id"]: {**r, "ids": _ids(r.get("ids"))} for r in _grouped(no_rmd, with_ids=with_ids)

@@ -30,7 +30,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--since", type=_day, help="First day of the window (UTC), YYYY-MM-DD.")
         parser.add_argument("--until", type=_day, help="Last day of the window (UTC), inclusive.")
-        parser.add_argument("--csv", required=True, metavar="FILE", help="Where to write the CSV ('-' for stdout).")
+        parser.add_argument(
+            "--csv", required=True, metavar="FILE", help="Where to write the CSV ('-' for stdout)."
+        )
 
     def handle(self, *args, since: date | None, until: date | None, csv: str, **options) -> None:
         # call_command(since="2026-01-01") passes the text unparsed.
@@ -38,7 +40,9 @@ class Command(BaseCommand):
         row = selectors.finding_settings()
         default = selectors.default_window(row)
         until = until or (default.end if not since or since <= default.end else since)
-        since = since or (default.start if until == default.end else engine.months_back(until, row.window_months))
+        since = since or (
+            default.start if until == default.end else engine.months_back(until, row.window_months)
+        )
         try:
             window = engine.Window(since, until)
         except ValueError as error:
