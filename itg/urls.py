@@ -17,6 +17,7 @@ urlpatterns = [
     path("providers/", include("providers.urls")),
     path("providers/", include("tracebacks.provider_urls")),
     path("tracebacks/", include("tracebacks.urls")),
+    path("ecosystem/", include("tracebacks.ecosystem.urls")),
     path("respond/", include("tracebacks.respond_urls")),
     path("admin/", admin.site.urls),
     path("api/me/", MeView.as_view(), name="api-me"),

@@ -14,7 +14,7 @@ def navigation(request) -> dict:
         items.append(("Demands", reverse("subpoenas:list")))
         items.append(("Cases", reverse("cases:list")))
     if user.is_itg_staff:  # tracebacks and the provider registry are ITG work (issue 5)
-        items += [("Tracebacks", "/tracebacks/"), ("Providers", "/providers/")]
+        items += [("Tracebacks", "/tracebacks/"), ("Providers", "/providers/"), ("Ecosystem", "/ecosystem/")]
     if user.is_itg_admin or user.is_ag_supervisor:
         items.append(("Users", reverse("accounts:users")))
     if user.is_auditor or user.is_itg_admin:

@@ -58,13 +58,6 @@ class FindingSettings(models.Model):
     def __str__(self) -> str:
         return "Finding settings"
 
-    @property
-    def audit_state(self) -> str:
-        return (
-            f"a={self.threshold_a} b={self.threshold_b} c={self.threshold_c} d={self.threshold_d} "
-            f"window={self.window_start or ''}..{self.window_end or ''} months={self.window_months}"
-        )
-
 
 class FindingSnapshot(models.Model):
     """The findings of one calendar month, frozen as plain data when made, so the report for a past month can

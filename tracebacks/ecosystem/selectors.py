@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -69,8 +70,10 @@ class ScoreRow:
     def no_rmd(self) -> bool:
         return not self.provider.rmd_number
 
-    def trend(self, criterion: str) -> int:
-        return self.counts.get(criterion, 0) - self.previous.get(criterion, 0)
+    @property
+    def cells(self) -> list[tuple[str, int, bool, int]]:
+        """(criterion, count, met, count over the previous window), for the table."""
+        return [(c, self.counts.get(c, 0), c in self.met, self.previous.get(c, 0)) for c in CRITERIA]
 
 
 @dataclass
@@ -83,6 +86,28 @@ class ScoreFilters:
 RMD_FILTERS = [("filed", "Filed in the RMD"), ("none", "No RMD filing")] + [
     (f"ss:{value}", f"STIR/SHAKEN: {label}") for value, label in StirShaken.choices if value
 ]
+
+
+@dataclass
+class Scorecard:
+    rows: list[ScoreRow]
+    computed_at: datetime
+    total: int  # providers with a finding, before the filters
+
+
+# A 12-month aggregate over millions of hops takes seconds; the page shows one computed at most this long
+# ago (and says when), keyed by window and thresholds so a settings change is seen at once.
+SCORECARD_CACHE_SECONDS = 600
+
+
+def scorecard_cached(window: Window, thresholds: Thresholds, f: ScoreFilters) -> Scorecard:
+    key = f"ecosystem:scorecard:{window.start}:{window.end}:{sorted(thresholds.as_dict().items())}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = (scorecard(window, thresholds), timezone.now())
+        cache.set(key, cached, SCORECARD_CACHE_SECONDS)
+    rows, computed_at = cached
+    return Scorecard([r for r in rows if _keep(r, f)], computed_at, len(rows))
 
 
 def scorecard(window: Window, thresholds: Thresholds, f: ScoreFilters | None = None) -> list[ScoreRow]:

@@ -56,9 +56,7 @@ def finding_settings_update(*, by, **values) -> FindingSettings:
         setattr(row, name, values[name])
     row.updated_at, row.updated_by = timezone.now(), by
     row.save()
-    record(
-        action=Action.FINDING_SETTINGS_CHANGED, by=by, obj=row, changes=changes, object_state=row.audit_state
-    )
+    record(action=Action.FINDING_SETTINGS_CHANGED, by=by, obj=row, changes=changes)
     return row
 
 

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from tracebacks.ecosystem import views
+
+app_name = "ecosystem"
+urlpatterns = [
+    path("", views.ScorecardView.as_view(), name="scorecard"),
+    path("settings/", views.SettingsView.as_view(), name="settings"),
+    path("snapshots/", views.SnapshotListView.as_view(), name="snapshots"),
+    path("snapshots/<int:pk>.csv", views.SnapshotCsvView.as_view(), name="snapshot_csv"),
+    path("providers/<int:pk>/", views.ProviderFindingsView.as_view(), name="provider"),
+]
