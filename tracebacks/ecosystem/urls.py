@@ -9,4 +9,7 @@ urlpatterns = [
     path("snapshots/", views.SnapshotListView.as_view(), name="snapshots"),
     path("snapshots/<int:pk>.csv", views.SnapshotCsvView.as_view(), name="snapshot_csv"),
     path("providers/<int:pk>/", views.ProviderFindingsView.as_view(), name="provider"),
+    path("providers/<int:pk>/graph/", views.NeighbourhoodView.as_view(), name="neighbourhood"),
+    path("campaigns/<int:pk>/", views.CampaignPathsView.as_view(), name="campaign_paths"),
+    path("map/", views.MapView.as_view(), name="map"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,11 +19,12 @@ from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, rows_csv, rows_xlsx
 from providers.models import Provider
-from tracebacks.ecosystem import selectors, services
+from tracebacks.ecosystem import graph, selectors, services
 from tracebacks.ecosystem.findings import CRITERIA, CRITERION_TITLES, SPOOFING_RULE, Window
 from tracebacks.ecosystem.forms import FindingSettingsForm, MonthForm
 from tracebacks.ecosystem.models import FindingSnapshot
-from tracebacks.models import Hop
+from tracebacks.ecosystem.svg import neighbourhood_svg
+from tracebacks.models import Campaign, Hop
 from tracebacks.views.common import apply_errors
 
 
@@ -152,3 +154,55 @@ class SnapshotCsvView(ITGStaffRequiredMixin, View):
         response = HttpResponse(services.snapshot_csv(snap), content_type=CSV_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+def _scope(request: HttpRequest) -> tuple[graph.Scope, str]:
+    window, error = _window(request, selectors.finding_settings())
+    campaign = request.GET.get("campaign", "")
+    kind = request.GET.get("kind", "")
+    return graph.Scope(window, int(campaign) if campaign.isdigit() else None,
+                       kind if kind in Campaign.Kind.values else ""), error  # fmt: skip
+
+
+def _graph_context(scope: graph.Scope, error: str) -> dict:
+    return {"window": scope.window, "scope": scope, "error": error, "kinds": Campaign.Kind.choices,
+            "campaigns": Campaign.objects.only("pk", "name").order_by("name")}  # fmt: skip
+
+
+class NeighbourhoodView(ITGStaffRequiredMixin, View):
+    """A provider's upstreams and downstreams, two steps out, drawn and tabulated from the same data."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        provider = get_object_or_404(Provider.objects.only("pk", "business_name"), pk=pk)
+        scope, error = _scope(request)
+        hood = graph.neighbourhood(graph.edge_data(scope), provider.pk)
+        rows = [(hood.nodes[u], hood.nodes[v], n, c, u, v) for u, v, n, c in hood.edges]
+        context = _graph_context(scope, error) | {"provider": provider, "hood": hood, "svg": neighbourhood_svg(hood),
+                                                  "rows": rows, "hidden": sum(hood.hidden.values())}  # fmt: skip
+        return render(request, "ecosystem/neighbourhood.html", context)
+
+
+class CampaignPathsView(ITGStaffRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        campaign = get_object_or_404(Campaign, pk=pk)
+        window, error = _window(request, selectors.finding_settings())
+        paths, nodes = graph.campaign_paths(graph.Scope(window, campaign.pk))
+        rows = [(p, [(pk, nodes[pk]) for pk in p.providers]) for p in paths]
+        return render(request, "ecosystem/paths.html",
+                      {"campaign": campaign, "window": window, "error": error, "rows": rows})  # fmt: skip
+
+
+class MapView(ITGStaffRequiredMixin, View):
+    """The whole map's chokepoints and the gateways carrying the most foreign-origin calls."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        scope, error = _scope(request)
+        data = graph.edge_data(scope)
+        key = scope.key + ":chokepoints"
+        points = cache.get(key)
+        if points is None:
+            points = graph.chokepoints(data)
+            cache.set(key, points, graph.GRAPH_CACHE_SECONDS)
+        context = _graph_context(scope, error) | {"points": points, "gateways": graph.foreign_gateways(data),
+                                                  "data": data}  # fmt: skip
+        return render(request, "ecosystem/map.html", context)
