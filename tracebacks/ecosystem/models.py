@@ -79,3 +79,34 @@ class FindingSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Findings of {self.month:%B %Y}"
+
+
+class FindingReport(models.Model):
+    """A signed PDF report of the scorecard for a window: Bates-numbered, PAdES-signed, kept by the SHA-256
+    of the signed bytes so that a copy presented later can be checked against what the ITG issued."""
+
+    window_start = models.DateField()
+    window_end = models.DateField()
+    thresholds = models.JSONField()
+    findings = models.PositiveIntegerField()
+    bates_prefix = models.CharField(max_length=60, unique=True)
+    bates_first = models.PositiveIntegerField()
+    bates_last = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveBigIntegerField()
+    storage_key = models.CharField(max_length=300, unique=True)
+    signer_name = models.CharField(max_length=200)
+    is_development = models.BooleanField(default=False)
+    signed_at = models.DateTimeField(default=timezone.now)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bates_last__gte=models.F("bates_first")), name="report_bates_ordered"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Provider findings report {self.bates_prefix}"

@@ -12,4 +12,6 @@ urlpatterns = [
     path("providers/<int:pk>/graph/", views.NeighbourhoodView.as_view(), name="neighbourhood"),
     path("campaigns/<int:pk>/", views.CampaignPathsView.as_view(), name="campaign_paths"),
     path("map/", views.MapView.as_view(), name="map"),
+    path("reports/", views.ReportListView.as_view(), name="reports"),
+    path("reports/<int:pk>.pdf", views.ReportDownloadView.as_view(), name="report_pdf"),
 ]

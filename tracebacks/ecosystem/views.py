@@ -19,10 +19,10 @@ from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, rows_csv, rows_xlsx
 from providers.models import Provider
-from tracebacks.ecosystem import graph, selectors, services
+from tracebacks.ecosystem import graph, report, selectors, services
 from tracebacks.ecosystem.findings import CRITERIA, CRITERION_TITLES, SPOOFING_RULE, Window
 from tracebacks.ecosystem.forms import FindingSettingsForm, MonthForm
-from tracebacks.ecosystem.models import FindingSnapshot
+from tracebacks.ecosystem.models import FindingReport, FindingSnapshot
 from tracebacks.ecosystem.svg import neighbourhood_svg
 from tracebacks.models import Campaign, Hop
 from tracebacks.views.common import apply_errors
@@ -206,3 +206,47 @@ class MapView(ITGStaffRequiredMixin, View):
         context = _graph_context(scope, error) | {"points": points, "gateways": graph.foreign_gateways(data),
                                                   "data": data}  # fmt: skip
         return render(request, "ecosystem/map.html", context)
+
+
+class ReportListView(ITGStaffRequiredMixin, View):
+    """Signed PDF reports of the scorecard: list, and sign one for the window chosen (POST since/until)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        window = selectors.default_window(selectors.finding_settings())
+        return render(
+            request,
+            "ecosystem/reports.html",
+            {"reports": FindingReport.objects.all()[:100], "window": window},
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            window = Window(
+                date.fromisoformat(request.POST.get("since", "")),
+                date.fromisoformat(request.POST.get("until", "")),
+            )
+        except ValueError as error:
+            text = (
+                str(error)
+                if "before it starts" in str(error)
+                else "Give the first and last day as YYYY-MM-DD."
+            )
+            window = selectors.default_window(selectors.finding_settings())
+            return render(request, "ecosystem/reports.html",
+                          {"reports": FindingReport.objects.all()[:100], "window": window, "error": text}, status=400)  # fmt: skip
+        signed = report.finding_report_sign(window=window, by=request.user)
+        messages.success(
+            request,
+            f"Report signed: Bates {signed.bates_prefix}-{signed.bates_first:06d} to -{signed.bates_last:06d}.",
+        )
+        return redirect("ecosystem:reports")
+
+
+class ReportDownloadView(ITGStaffRequiredMixin, View):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        signed = get_object_or_404(FindingReport, pk=pk)
+        record(action=Action.FINDINGS_EXPORTED, by=request.user, obj=signed, label=str(signed),
+               changes={"format": "pdf", "sha256": signed.sha256})  # fmt: skip
+        response = HttpResponse(report.report_bytes(signed), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{signed.bates_prefix}.pdf"'
+        return response
