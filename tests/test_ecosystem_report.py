@@ -49,6 +49,14 @@ def test_a_signed_report_for_a_chosen_window(client, people, dev_signing, tmp_pa
     assert AuditEvent.objects.filter(action="findings.report_signed", actor=people.ivy).count() == 1
     assert AuditEvent.objects.filter(action="findings.exported", changes__format="pdf").count() == 1
     middle = len(pdf) // 3  # a byte of the page content, under the signature
+    from itg.pdf import read_embedded_files
+
+    embedded = read_embedded_files(pdf)["provider-findings.csv"].decode()
+    assert (
+        embedded.startswith("provider_id,rmd_number,provider_name,criterion")
+        and "No Logs Telecom" in embedded
+    )
+    assert hashlib.sha256(embedded.encode()).hexdigest() in text.replace("\n", "").replace(" ", "")
     tampered = pdf[:middle] + bytes([pdf[middle] ^ 1]) + pdf[middle + 1 :]
     assert not verify_pdf(tampered, dev_trust_roots(dev_signing)).acceptable
 

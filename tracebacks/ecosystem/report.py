@@ -16,13 +16,15 @@ from django.utils import timezone
 
 from itg.audit.actions import Action
 from itg.audit.services import record
-from itg.pdf import render_bates_pdf
+from itg.exports import rows_csv
+from itg.pdf import DataExhibit, render_bates_pdf
 from itg.signing import load_signer, signer_from_settings
 from tracebacks.ecosystem import selectors
 from tracebacks.ecosystem.findings import CRITERIA, CRITERION_TITLES, RULES, Window
 from tracebacks.ecosystem.models import FindingReport
 
 SIGNING_LOCATION = "Washington, DC"
+SHOWN_IDS = 25
 
 
 def _context(window: Window, rows: list[selectors.ScoreRow], thresholds, prefix: str, dev: bool) -> dict:
@@ -39,10 +41,17 @@ def finding_report_sign(*, window: Window, by) -> FindingReport:
     rows = selectors.scorecard(window, thresholds)
     prefix = f"ITG-PF-{window.start:%Y%m%d}-{window.end:%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
     config = signer_from_settings()
-    html = render_to_string(
-        "ecosystem/report_pdf.html", _context(window, rows, thresholds, prefix, config.is_development)
+    found = sorted(
+        (f for r in rows for f in r.met.values()), key=lambda f: (f.criterion, -f.count, f.provider_id)
     )
-    rendered = render_bates_pdf(html, prefix=prefix)
+    # Every supporting traceback id is in the embedded CSV (its SHA-256 printed, so under the signature); the
+    # pages print the first ones of each finding, or a busy year's report runs to hundreds of pages of ids.
+    exhibit = DataExhibit("provider-findings.csv", rows_csv(selectors.CSV_HEADER, selectors.finding_rows(found)),
+                          "One row per finding with every supporting traceback id")  # fmt: skip
+    context = _context(window, rows, thresholds, prefix, config.is_development)
+    context |= {"exhibit": exhibit, "shown_ids": SHOWN_IDS}
+    html = render_to_string("ecosystem/report_pdf.html", context)
+    rendered = render_bates_pdf(html, prefix=prefix, attachments=[exhibit])
     signed = config.sign(rendered.pdf, reason="Provider findings report of the Industry Traceback Group",
                          location=SIGNING_LOCATION)  # fmt: skip
     key = default_storage.save(f"issued/findings/{uuid.uuid4().hex}.pdf", ContentFile(signed))
