@@ -19,6 +19,7 @@ from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, rows_csv, rows_xlsx
 from providers.models import Provider
+from tracebacks.ecosystem import findings as engine
 from tracebacks.ecosystem import graph, report, selectors, services
 from tracebacks.ecosystem.findings import CRITERIA, CRITERION_TITLES, SPOOFING_RULE, Window
 from tracebacks.ecosystem.forms import FindingSettingsForm, MonthForm
@@ -63,8 +64,10 @@ class ScorecardView(ITGStaffRequiredMixin, View):
 
 
 def _download(request: HttpRequest, card: selectors.Scorecard, window: Window, fmt: str) -> HttpResponse:
-    found = [finding for r in card.rows for finding in r.met.values()]
-    rows = selectors.finding_rows(sorted(found, key=lambda x: (x.criterion, -x.count, x.provider_id)))
+    # The cached scorecard carries no traceback ids: the file is computed afresh, for the providers shown.
+    shown = {r.provider.pk for r in card.rows}
+    thresholds = selectors.thresholds_of(selectors.finding_settings())
+    rows = selectors.finding_rows([x for x in engine.findings(window, thresholds) if x.provider_id in shown])
     name = f"provider-findings-{window.start:%Y%m%d}-{window.end:%Y%m%d}.{fmt}"
     if fmt == "csv":
         body, kind = rows_csv(selectors.CSV_HEADER, rows), CSV_CONTENT_TYPE
@@ -175,7 +178,10 @@ class NeighbourhoodView(ITGStaffRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         provider = get_object_or_404(Provider.objects.only("pk", "business_name"), pk=pk)
         scope, error = _scope(request)
-        hood = graph.neighbourhood(graph.edge_data(scope), provider.pk)
+        key = f"{scope.key}:hood:{provider.pk}"
+        if (hood := cache.get(key)) is None:
+            hood = graph.neighbourhood(graph.edge_data(scope), provider.pk)
+            cache.set(key, hood, graph.GRAPH_CACHE_SECONDS)
         rows = [(hood.nodes[u], hood.nodes[v], n, c, u, v) for u, v, n, c in hood.edges]
         context = _graph_context(scope, error) | {"provider": provider, "hood": hood, "svg": neighbourhood_svg(hood),
                                                   "rows": rows, "hidden": sum(hood.hidden.values())}  # fmt: skip
@@ -197,14 +203,13 @@ class MapView(ITGStaffRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         scope, error = _scope(request)
-        data = graph.edge_data(scope)
         key = scope.key + ":chokepoints"
-        points = cache.get(key)
-        if points is None:
-            points = graph.chokepoints(data)
-            cache.set(key, points, graph.GRAPH_CACHE_SECONDS)
-        context = _graph_context(scope, error) | {"points": points, "gateways": graph.foreign_gateways(data),
-                                                  "data": data}  # fmt: skip
+        if (found := cache.get(key)) is None:
+            data = graph.edge_data(scope)
+            found = {"points": graph.chokepoints(data), "gateways": graph.foreign_gateways(data),
+                     "total": data.tracebacks}  # fmt: skip
+            cache.set(key, found, graph.GRAPH_CACHE_SECONDS)
+        context = _graph_context(scope, error) | found
         return render(request, "ecosystem/map.html", context)
 
 
