@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "tracebacks",
     "tracebacks.calls",
     "tracebacks.detection",
+    "tracebacks.ecosystem",
 ]
 
 MIDDLEWARE = [
@@ -323,12 +324,16 @@ CELERY_BEAT_SCHEDULE |= {
 CELERY_BEAT_SCHEDULE["sweep-stale-renders"] = {
     "task": "subpoenas.responses.tasks.sweep_stale_renders", "schedule": 60.0,
 }
-# Tracebacks (issue 5): the 24-hour clock of 47 CFR 64.1200(n)(1) is enforced by a sweep of overdue hops.
 CELERY_BEAT_SCHEDULE["scan-pending-files"] = {
     "task": "itg.scanning.tasks.scan_pending_files",
     "schedule": 300.0,
 }
+# Tracebacks (issue 5): the 24-hour clock of 47 CFR 64.1200(n)(1) is enforced by a sweep of overdue hops.
 CELERY_BEAT_SCHEDULE["mark-overdue-hops"] = {"task": "tracebacks.tasks.mark_overdue_hops", "schedule": 300.0}
+# The provider ecosystem (issue 11): the month just ended is frozen as a findings snapshot (daily, idempotent).
+CELERY_BEAT_SCHEDULE["snapshot-provider-findings"] = {
+    "task": "tracebacks.ecosystem.tasks.snapshot_last_month", "schedule": 86400.0,
+}
 HOP_LINK_MAX_AGE_HOURS = env_int("HOP_LINK_MAX_AGE_HOURS", 7 * 24, minimum=1)
 # Campaign detection and trends (issue 10): the nightly full run, and the recent days' rollups hourly.
 CELERY_BEAT_SCHEDULE["detection-nightly"] = {

@@ -20,6 +20,7 @@ urlpatterns = [
     path("providers/", include("tracebacks.provider_urls")),
     path("tracebacks/", include("tracebacks.urls")),
     path("calls/", include("tracebacks.calls.urls")),
+    path("ecosystem/", include("tracebacks.ecosystem.urls")),
     path("respond/", include("tracebacks.respond_urls")),
     path("campaigns/detected/", include("tracebacks.detection.urls")),
     path("trends/", include("tracebacks.detection.trends_urls")),

@@ -89,6 +89,11 @@ class Action(models.TextChoices):
     RESPONSE_DOWNLOAD_DENIED = "response.download_denied", "Signed document download denied"
     RECEIPT_SIGNED = "receipt.signed", "Receipt signed"
     DOCUMENT_VERIFIED = "document.verified", "Signed document verified"
+    # The provider ecosystem: findings, scorecard, reports and notice letters (issue 11)
+    FINDING_SETTINGS_CHANGED = "findings.settings_changed", "Finding thresholds or window changed"
+    FINDINGS_EXPORTED = "findings.exported", "Provider findings downloaded"
+    FINDINGS_SNAPSHOT_MADE = "findings.snapshot_made", "Monthly findings snapshot made"
+    FINDINGS_REPORT_SIGNED = "findings.report_signed", "Findings report rendered and signed"
 
     # Legal demands (subpoenas and CIDs), their documents, deadlines, messages and notes
     DEMAND_UPLOAD_STAGED = "demand.upload_staged", "Demand files uploaded for review"

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from tracebacks.ecosystem import views
+
+app_name = "ecosystem"
+urlpatterns = [
+    path("", views.ScorecardView.as_view(), name="scorecard"),
+    path("settings/", views.SettingsView.as_view(), name="settings"),
+    path("snapshots/", views.SnapshotListView.as_view(), name="snapshots"),
+    path("snapshots/<int:pk>.csv", views.SnapshotCsvView.as_view(), name="snapshot_csv"),
+    path("providers/<int:pk>/", views.ProviderFindingsView.as_view(), name="provider"),
+    path("providers/<int:pk>/graph/", views.NeighbourhoodView.as_view(), name="neighbourhood"),
+    path("campaigns/<int:pk>/", views.CampaignPathsView.as_view(), name="campaign_paths"),
+    path("map/", views.MapView.as_view(), name="map"),
+    path("reports/", views.ReportListView.as_view(), name="reports"),
+    path("reports/<int:pk>.pdf", views.ReportDownloadView.as_view(), name="report_pdf"),
+]
