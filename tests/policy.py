@@ -84,11 +84,45 @@ ARGS = {
     "api-response-download": lambda w: {"pk": w.response.pk},
     "provider-api-hop": lambda w: {"pk": w.hop.pk},
     "provider-api-answer": lambda w: {"pk": w.hop.pk},
+    # Call data, detected campaigns, trends, the provider ecosystem and alerts (issues 9-12). Objects the
+    # world does not build get MISSING (the role gate answers first; a permitted role then gets 404). Their
+    # object-level rules on real objects are swept in tests/test_calls_pages.py, test_trends.py,
+    # test_ecosystem_pages.py and test_alerts_access.py.
+    "calls:call": lambda w: {"pk": MISSING},
+    "calls:job": lambda w: {"pk": MISSING},
+    "calls:rejects": lambda w: {"pk": MISSING},
+    "api-call": lambda w: {"pk": MISSING},
+    "api-call-import": lambda w: {"pk": MISSING},
+    "detection:detected": lambda w: {"pk": MISSING},
+    "detection:action": lambda w: {"pk": MISSING, "action": "confirm"},
+    # Texas is the lead state's own page: California and New York get 404 for it (never another state's numbers).
+    "trends:state": lambda w: {"code": "TX"},
+    "trends:state_csv": lambda w: {"code": "TX", "table": "daily"},
+    "trends:national_csv": lambda w: {"table": "daily"},
+    "api-trends-state": lambda w: {"code": "TX"},
+    "ecosystem:provider": lambda w: {"pk": w.provider.pk},
+    "ecosystem:neighbourhood": lambda w: {"pk": w.provider.pk},
+    "ecosystem:campaign_paths": lambda w: {"pk": w.traceback.campaign_id},
+    "ecosystem:report_pdf": lambda w: {"pk": MISSING},
+    "ecosystem:snapshot_csv": lambda w: {"pk": MISSING},
+    "alerts:detail": lambda w: {"pk": MISSING},
+    "alerts:edit": lambda w: {"pk": MISSING},
+    "alerts:send": lambda w: {"pk": MISSING},
+    "alerts:share": lambda w: {"pk": MISSING},
+    "alerts:acknowledge": lambda w: {"pk": MISSING},
+    "alerts:investigate": lambda w: {"pk": MISSING},
+    "alerts:records": lambda w: {"pk": MISSING},
+    "alerts:packet": lambda w: {"pk": MISSING, "fmt": "pdf"},
+    "alerts:rule": lambda w: {"pk": MISSING},
+    "api-alert": lambda w: {"pk": MISSING},
+    "api-alert-acknowledge": lambda w: {"pk": MISSING},
 }
 
 # What a 200 must contain: a literal, or `@name` for an attribute of the world (a caption, a title...).
 # Routes not listed: the page's own <h1> (or JSON key) must be there, i.e. a real page, not an empty 200.
 MARKERS: dict[str, str] = {
+    "api-alerts": "[",  # a plain JSON list (empty in this world: no alert is routed)
+    "api-call-imports": "[",
     "subpoenas:detail": "@demand.caption",
     "subpoenas:list": "@demand.tracking_number",
     "subpoenas:document": "%PDF",
@@ -220,4 +254,50 @@ POLICY: dict[str, str] = {
     "tracebacks:hop_file":           "login 403   403   403   403   403   403   404   404   403   login login",
     "tracebacks:list":               "login 403   403   403   403   403   403   200   200   403   login login",
     "accounts:logout":               "login 405   405   405   405   405   405   405   405   405   login login",
+    # Call data, detected campaigns, trends, the provider ecosystem and alerts (issues 9-12).
+    "alerts:acknowledge":            "login 405   405   405   405   405   405   405   405   403   login login",  # GET /alerts/987654/acknowledge/
+    "alerts:detail":                 "login 404   404   404   404   404   404   404   404   403   login login",  # GET /alerts/987654/
+    "alerts:edit":                   "login 403   403   403   403   403   403   405   405   403   login login",  # GET /alerts/987654/edit/
+    "alerts:investigate":            "login 405   405   405   405   405   405   405   405   403   login login",  # GET /alerts/987654/investigate/
+    "alerts:list":                   "login 200   200   200   200   200   200   200   200   403   login login",  # GET /alerts/
+    "alerts:packet":                 "login 404   404   404   404   404   404   404   404   403   login login",  # GET /alerts/987654/packet.pdf
+    "alerts:records":                "login 404   404   404   404   404   404   404   404   403   login login",  # GET /alerts/987654/request-records/
+    "alerts:rule":                   "login 403   403   403   403   403   403   403   404   403   login login",  # GET /alerts/rules/987654/
+    "alerts:rule_new":               "login 403   403   403   403   403   403   403   200   403   login login",  # GET /alerts/rules/new/
+    "alerts:rules":                  "login 403   403   403   403   403   403   200   200   403   login login",  # GET /alerts/rules/
+    "alerts:send":                   "login 403   403   403   403   403   403   405   405   403   login login",  # GET /alerts/987654/send/
+    "alerts:share":                  "login 403   403   403   403   403   403   405   405   403   login login",  # GET /alerts/987654/share/
+    "alerts:subscription":           "login 200   200   200   200   200   200   403   403   403   login login",  # GET /alerts/subscription/
+    "api-alert":                     "401   404   404   404   404   404   404   404   404   403   401   401",  # GET /api/alerts/987654/
+    "api-alert-acknowledge":         "401   405   405   405   405   405   405   405   405   403   401   401",  # GET /api/alerts/987654/acknowledge/
+    "api-alerts":                    "401   200   200   200   200   200   200   200   200   403   401   401",  # GET /api/alerts/
+    "api-call":                      "401   403   403   403   403   403   403   404   404   403   401   401",  # GET /api/calls/987654/
+    "api-call-import":               "401   403   403   403   403   403   403   404   404   403   401   401",  # GET /api/calls/imports/987654/
+    "api-call-imports":              "401   403   403   403   403   403   403   200   200   403   401   401",  # GET /api/calls/imports/
+    "api-calls":                     "401   403   403   403   403   403   403   200   200   403   401   401",  # GET /api/calls/
+    "api-trends":                    "401   200   200   200   200   200   200   200   200   403   401   401",  # GET /api/trends/
+    "api-trends-state":              "401   200   200   404   404   404   404   200   200   403   401   401",  # GET /api/trends/states/TX/
+    "calls:call":                    "login 403   403   403   403   403   403   404   404   403   login login",  # GET /calls/987654/
+    "calls:imports":                 "login 403   403   403   403   403   403   200   200   403   login login",  # GET /calls/imports/
+    "calls:job":                     "login 403   403   403   403   403   403   404   404   403   login login",  # GET /calls/imports/987654/
+    "calls:rejects":                 "login 403   403   403   403   403   403   404   404   403   login login",  # GET /calls/imports/987654/rejects.csv
+    "calls:search":                  "login 403   403   403   403   403   403   200   200   403   login login",  # GET /calls/
+    "calls:sources":                 "login 403   403   403   403   403   403   200   200   403   login login",  # GET /calls/sources/
+    "detection:action":              "login 403   403   403   403   403   403   405   405   403   login login",  # GET /campaigns/detected/987654/confirm/
+    "detection:detected":            "login 403   403   403   403   403   403   404   404   403   login login",  # GET /campaigns/detected/987654/
+    "detection:list":                "login 403   403   403   403   403   403   200   200   403   login login",  # GET /campaigns/detected/
+    "ecosystem:campaign_paths":      "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/campaigns/1/
+    "ecosystem:map":                 "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/map/
+    "ecosystem:neighbourhood":       "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/providers/7/graph/
+    "ecosystem:provider":            "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/providers/7/
+    "ecosystem:report_pdf":          "login 403   403   403   403   403   403   404   404   403   login login",  # GET /ecosystem/reports/987654.pdf
+    "ecosystem:reports":             "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/reports/
+    "ecosystem:scorecard":           "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/
+    "ecosystem:settings":            "login 403   403   403   403   403   403   403   200   403   login login",  # GET /ecosystem/settings/
+    "ecosystem:snapshot_csv":        "login 403   403   403   403   403   403   404   404   403   login login",  # GET /ecosystem/snapshots/987654.csv
+    "ecosystem:snapshots":           "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/snapshots/
+    "trends:national":               "login 200   200   200   200   200   200   200   200   403   login login",  # GET /trends/
+    "trends:national_csv":           "login 200   200   200   200   200   200   200   200   403   login login",  # GET /trends/csv/daily/
+    "trends:state":                  "login 200   200   404   404   404   404   200   200   403   login login",  # GET /trends/states/TX/
+    "trends:state_csv":              "login 200   200   404   404   404   404   200   200   403   login login",  # GET /trends/states/TX/csv/daily/
 }
