@@ -61,7 +61,7 @@ def test_a_subpoena_from_intake_to_clarification_and_a_california_user_sees_noth
     itg.get_by_role("link", name=demand.tracking_number).click()
     itg.get_by_role("button", name="Start review").click()
     expect(itg.locator("#status")).to_have_text("In review")
-    itg.get_by_label("Note (required").fill("Which of the two numbers do you need first?")
+    itg.locator("#id_note").fill("Which of the two numbers do you need first?")
     itg.get_by_role("button", name="Ask for a clarification").click()
     expect(itg.locator("#status")).to_have_text("Awaiting requester")
 
@@ -76,7 +76,7 @@ def test_a_subpoena_from_intake_to_clarification_and_a_california_user_sees_noth
     expect(
         page.locator(".message-item").get_by_text("Which of the two numbers do you need first?")
     ).to_be_visible()
-    page.get_by_label("Note (required").fill("The 214 number first, please.")
+    page.locator("#id_note").fill("The 214 number first, please.")
     page.get_by_role("button", name="Answer the clarification").click()
     expect(page.locator("#status")).to_have_text("In progress")
     expected = extend_by_pause(before, asked, timezone.now(), "TX").due_date
