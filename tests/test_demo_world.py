@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from itg.audit.models import AuditEvent
 from providers.models import Provider
@@ -44,6 +44,7 @@ def test_seed_demo_builds_a_consistent_world_once(db, settings):
     assert Hop.objects.filter(is_late=True, answered_at__isnull=False).exists()
     assert Hop.objects.filter(attestation="A", role="originating").count() > 500
     assert not AuditEvent.objects.filter(action__startswith="hop.").exists()  # history is loaded directly
+    calls = _call_counts()
     call_command("seed_demo", stdout=io.StringIO())
     again = (
         Provider.objects.count(),
@@ -53,6 +54,7 @@ def test_seed_demo_builds_a_consistent_world_once(db, settings):
     )
     assert again == counts
     _assert_demo_alerts()
+    _assert_demo_calls_and_trends(calls_before=calls)
 
 
 def _assert_demo_alerts() -> None:
@@ -67,3 +69,27 @@ def _assert_demo_alerts() -> None:
     texas = set(AlertRecipient.objects.filter(office__state="TX").values_list("status", flat=True))
     assert {"acknowledged", "investigating", "records_requested"} <= texas
     assert texas & {"delivered", "viewed"}
+
+
+def _call_counts() -> dict:
+    from tracebacks.calls.models import CallRecord
+
+    return dict(CallRecord.objects.values_list("source").annotate(n=Count("pk")))
+
+
+def _assert_demo_calls_and_trends(calls_before: dict) -> None:
+    """Call data from the five sources, each record in a demo campaign; rollups and detected campaigns."""
+    from tracebacks.calls.models import CallRecord
+    from tracebacks.detection.models import CampaignDay, DailyRollup, DetectedCampaign
+
+    assert set(calls_before) == {"ftc_dnc", "fcc_complaint", "honeypot", "cdr", "shaken"}
+    assert 150_000 <= sum(calls_before.values()) <= 220_000
+    assert _call_counts() == calls_before  # a second seed_demo adds none
+    assert not CallRecord.objects.filter(campaign__isnull=True).exists()
+    assert not CallRecord.objects.filter(source="ftc_dnc").exclude(called_number="").exists()  # FTC: no called number
+    assert CallRecord.objects.filter(source="honeypot").exclude(transcript="").count() > 10_000
+    texas = CallRecord.objects.filter(called_state="TX").count()
+    rolled = DailyRollup.objects.filter(state="TX").aggregate(n=Sum("calls"))["n"]
+    assert texas > 1000 and rolled == texas  # the trend pages read rollups that agree with the raw calls
+    assert CampaignDay.objects.aggregate(n=Sum("calls"))["n"] == CallRecord.objects.count()
+    assert DetectedCampaign.objects.count() >= 20

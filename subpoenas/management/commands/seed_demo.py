@@ -17,7 +17,9 @@ from itg.audit.demo import seed_audit
 from subpoenas.alerts.demo import seed_alerts
 from subpoenas.demo import seed_demands
 from subpoenas.responses.demo import seed_responses
+from tracebacks.calls.demo import seed_calls
 from tracebacks.demo import REFERENCE, seed_tracebacks
+from tracebacks.detection.demo import seed_detection
 
 
 def seed_ivy_id() -> int | None:
@@ -60,6 +62,10 @@ class Command(BaseCommand):
                 seed_people()
                 seed_cases()
                 seed_tracebacks(scale=max(1, options["scale"]), created_by=seed_ivy_id())
+                if options["scale"] <= 1:  # the call data's own benchmark (bench/ingest.py) makes its volume
+                    seed_calls(REFERENCE)  # about 180,000 observations of the demo campaigns, five sources
+            if options["scale"] <= 1:
+                seed_detection()  # trend rollups and detected campaigns (a run commits its own work)
             seed_demands()  # outside the block above: intake stores files and commits per demand
             seed_responses()  # one delivered, signed response (renders and signs: outside any transaction)
             seed_alerts(REFERENCE)  # alerts in each state of the flow (four signed packets)
