@@ -13,45 +13,17 @@ Every function here is read-only and bounded: a fixed number of queries whatever
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-import phonenumbers
 from django.db.models import Count, Max, Min, Prefetch
-from phonenumbers import geocoder
 
-from itg.calendar import JURISDICTIONS
+from tracebacks.calls.numbers import state_of_number  # the one area-code -> state rule
 from tracebacks.models import Campaign, Hop, Traceback
-
-_STATE_BY_NAME = {name.lower(): code for code, (name, _zone) in JURISDICTIONS.items()}
-_STATE_BY_NAME |= {"washington d.c.": "DC", "washington, d.c.": "DC", "u.s. virgin islands": "VI"}
-_SUFFIX = re.compile(r",\s*([A-Z]{2})$")
 
 SAMPLE_TRANSCRIPTS = 5
 MAX_PATHS = 25  # hop paths printed in a packet; the CSV/JSON carry the same 25 (the records request gets all)
 MAX_PRIOR_NOTICES = 10  # dated notices listed per provider (the count covers all of them)
-
-
-@lru_cache(maxsize=65536)
-def state_of_number(e164: str) -> str:
-    """The jurisdiction code of a US/NANP number's area code ("" for toll-free, foreign or unknown).
-
-    phonenumbers' offline geocoder names the state ("Texas") or a city and state ("Chicago, IL") for
-    geographic NANP numbers; toll-free and non-geographic numbers have no description.
-    """
-    try:
-        number = phonenumbers.parse(e164, "US")
-    except phonenumbers.NumberParseException:
-        return ""
-    description = geocoder.description_for_number(number, "en").strip()
-    if not description:
-        return ""
-    if code := _STATE_BY_NAME.get(description.lower()):
-        return code
-    match = _SUFFIX.search(description)
-    return match.group(1) if match and match.group(1) in JURISDICTIONS else ""
 
 
 @dataclass(frozen=True)

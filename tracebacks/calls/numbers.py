@@ -56,7 +56,7 @@ def e164(raw: str) -> str | None:
 
 
 _STATE_BY_NAME = {name.lower(): code for code, (name, _zone) in JURISDICTIONS.items()}
-_STATE_BY_NAME |= {"washington d.c.": "DC", "washington, d.c.": "DC"}
+_STATE_BY_NAME |= {"washington d.c.": "DC", "washington, d.c.": "DC", "u.s. virgin islands": "VI"}
 
 
 def _state_from_description(text: str) -> str:
