@@ -34,6 +34,7 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 worker: install
 	$(VENV)/bin/celery -A itg worker -l info

@@ -119,7 +119,9 @@ def login(base: str, email: str, password: str, key: str) -> requests.Session:
 
     session = requests.Session()
     session.headers["X-Forwarded-Proto"] = "https"  # BEHIND_PROXY: Django sees the request as secure
-    session.hooks["response"].append(lambda r, *a, **k: [setattr(c, "secure", False) for c in session.cookies])
+    session.hooks["response"].append(
+        lambda r, *a, **k: [setattr(c, "secure", False) for c in session.cookies]
+    )
     code = f"{TOTP(bytes.fromhex(key)).token():06d}"
     session.get(f"{base}/accounts/login/", timeout=30)
     token = session.cookies.get("csrftoken", "")
@@ -172,7 +174,11 @@ def itg_user(base, person, deadline, stats, rng):
         if ids:
             pk = rng.choice(ids)
             timed(stats, "page /demands/<id>/", lambda: s.get(f"{base}/demands/{pk}/", timeout=30))  # noqa: B023
-            timed(stats, "page /responses/demand/<id>/", lambda: s.get(f"{base}/responses/demand/{pk}/", timeout=30))  # noqa: B023
+            timed(
+                stats,
+                "page /responses/demand/<id>/",
+                lambda: s.get(f"{base}/responses/demand/{pk}/", timeout=30),  # noqa: B023
+            )
         timed(stats, "page /tracebacks/", lambda: s.get(f"{base}/tracebacks/", timeout=30))
         timed(stats, "page /providers/", lambda: s.get(f"{base}/providers/?q=voice", timeout=30))
         time.sleep(rng.uniform(0.5, 2.0))
@@ -182,14 +188,20 @@ def provider_user(base, person, deadline, stats, rng):
     api = requests.Session()
     api.headers["Authorization"] = f"Provider {person['token']}"
     while time.monotonic() < deadline:
-        r = timed(stats, "api /api/provider/hops/", lambda: api.get(f"{base}/api/provider/hops/?open=1", timeout=30))
+        r = timed(
+            stats, "api /api/provider/hops/", lambda: api.get(f"{base}/api/provider/hops/?open=1", timeout=30)
+        )
         hops = (r.json().get("results") if r is not None and r.status_code == 200 else None) or []
         if hops and rng.random() < 0.5:
             hop = hops[0]["id"]
             timed(stats, "api answer hop", expect=(200, 400),
                   call=lambda: api.post(f"{base}/api/provider/hops/{hop}/answer/", json={"answer": "no_record"},  # noqa: B023
                                         timeout=30))  # fmt: skip
-        timed(stats, "api /api/provider/providers/", lambda: api.get(f"{base}/api/provider/providers/?q=acme", timeout=30))
+        timed(
+            stats,
+            "api /api/provider/providers/",
+            lambda: api.get(f"{base}/api/provider/providers/?q=acme", timeout=30),
+        )
         time.sleep(rng.uniform(1.0, 3.0))
 
 
@@ -233,11 +245,21 @@ def main() -> None:
         stats, deadline = Stats(), time.monotonic() + args.minutes * 60
         threads = []
         for i, person in enumerate(world["ag"]):
-            threads.append(threading.Thread(target=ag_user, args=(base, person, deadline, stats, pdfs, random.Random(i))))
+            threads.append(
+                threading.Thread(target=ag_user, args=(base, person, deadline, stats, pdfs, random.Random(i)))
+            )
         for i, person in enumerate(world["itg"]):
-            threads.append(threading.Thread(target=itg_user, args=(base, person, deadline, stats, random.Random(1000 + i))))
+            threads.append(
+                threading.Thread(
+                    target=itg_user, args=(base, person, deadline, stats, random.Random(1000 + i))
+                )
+            )
         for i, person in enumerate(world["providers"]):
-            threads.append(threading.Thread(target=provider_user, args=(base, person, deadline, stats, random.Random(2000 + i))))
+            threads.append(
+                threading.Thread(
+                    target=provider_user, args=(base, person, deadline, stats, random.Random(2000 + i))
+                )
+            )
         began = time.monotonic()
         for t in threads:
             t.start()

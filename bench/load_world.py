@@ -49,7 +49,9 @@ def main(n_ag: int, n_itg: int, n_prov: int) -> None:
         provider = make_provider(f"Acme Voice {run} {i}")
         start_traceback(itg[0], provider)
         providers.append({"token": provider_token_create(by=itg[0], provider=provider)})
-    print(json.dumps({"ag": [person(u) for u in ag], "itg": [person(u) for u in itg], "providers": providers}))
+    print(
+        json.dumps({"ag": [person(u) for u in ag], "itg": [person(u) for u in itg], "providers": providers})
+    )
 
 
 if __name__ == "__main__":

@@ -101,7 +101,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if data.validated_data["revoke"]:
             services.case_unshare(by=request.user, case=case, office=office)
         else:
-            services.case_share(by=request.user, case=case, office=office, may_post=data.validated_data["may_post"])
+            services.case_share(
+                by=request.user, case=case, office=office, may_post=data.validated_data["may_post"]
+            )
         return Response(CaseOut(case).data)
 
     @extend_schema(methods=["get"], responses={200: MessageOut(many=True)})

@@ -28,7 +28,9 @@ def case_create(*, by: User, title: str, lead_state: str = "", reference: str = 
     if not lead_state:
         raise ValidationError({"lead_state": "Choose the lead state."})
     if lead_state not in JURISDICTIONS:  # the audit record files the case under its state: it must be one
-        raise ValidationError({"lead_state": f"{lead_state!r} is not an AG jurisdiction: use its two-letter code."})
+        raise ValidationError(
+            {"lead_state": f"{lead_state!r} is not an AG jurisdiction: use its two-letter code."}
+        )
     case = Case.objects.create(
         title=title.strip(), lead_state=lead_state, reference=reference.strip(), created_by=by
     )
@@ -72,7 +74,9 @@ def case_share(*, by: User, case: Case, office: Office, may_post: bool = False) 
 def case_share_posting_set(*, by: User, case: Case, office: Office, may_post: bool) -> None:
     """The lead office allows (or stops) a shared office writing in the case's thread."""
     if not may_share(by, case):
-        raise PermissionDenied("Only a supervisor of the lead state's office decides who writes in the thread.")
+        raise PermissionDenied(
+            "Only a supervisor of the lead state's office decides who writes in the thread."
+        )
     current = {o.pk: o.may_post for o in case_shared_offices(case)}
     if office.pk not in current:
         raise ValidationError({"office": f"The case is not shared with {office.name}."})
@@ -123,7 +127,9 @@ def case_message_post(*, by: User, case: Case, body: str, internal: bool = False
     if not body.strip():
         raise ValidationError({"body": "Write the message."})
     if len(body) > MESSAGE_MAX:  # the same limit as the API's serializer: page and API accept the same text
-        raise ValidationError({"body": f"Shorten the message to {MESSAGE_MAX:,} characters (it has {len(body):,})."})
+        raise ValidationError(
+            {"body": f"Shorten the message to {MESSAGE_MAX:,} characters (it has {len(body):,})."}
+        )
     if "\x00" in body:
         raise ValidationError({"body": "Remove the NUL character (\\0) from the message."})
     checked = []

@@ -95,7 +95,9 @@ class CaseShareView(MatterUserRequiredMixin, View):
             except (ValidationError, PermissionDenied) as error:
                 messages.error(request, _message(error))
             else:
-                messages.success(request, f"{office.name} {'may now' if allow else 'no longer may'} write in the thread.")
+                messages.success(
+                    request, f"{office.name} {'may now' if allow else 'no longer may'} write in the thread."
+                )
             return redirect(case)
         if request.POST.get("revoke"):
             office = get_object_or_404(Office, pk=request.POST["revoke"])

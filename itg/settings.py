@@ -246,7 +246,9 @@ ITG_SIGNING_TRUST_ROOTS = env_str("ITG_SIGNING_TRUST_ROOTS")
 ITG_VERIFY_MAX_BYTES = env_int("ITG_VERIFY_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 # The certification of records is made by a named person (FRE 902(11)): production refuses to start without
 # one; the embedded default (demo and development) names a demonstration custodian.
-ITG_CUSTODIAN_NAME = env_str("ITG_CUSTODIAN_NAME", "" if PRODUCTION else "Jordan Avery (demonstration custodian)")
+ITG_CUSTODIAN_NAME = env_str(
+    "ITG_CUSTODIAN_NAME", "" if PRODUCTION else "Jordan Avery (demonstration custodian)"
+)
 if PRODUCTION and not ITG_CUSTODIAN_NAME.strip():
     raise ImproperlyConfigured(
         "ITG_CUSTODIAN_NAME must name the ITG's custodian of records when DEBUG=False: the certification of "
@@ -322,7 +324,8 @@ CELERY_BEAT_SCHEDULE |= {
     "alert-digests": {"task": "subpoenas.alerts.tasks.send_alert_digests", "schedule": 7 * 86400.0},
 }
 CELERY_BEAT_SCHEDULE["sweep-stale-renders"] = {
-    "task": "subpoenas.responses.tasks.sweep_stale_renders", "schedule": 60.0,
+    "task": "subpoenas.responses.tasks.sweep_stale_renders",
+    "schedule": 60.0,
 }
 CELERY_BEAT_SCHEDULE["scan-pending-files"] = {
     "task": "itg.scanning.tasks.scan_pending_files",
@@ -332,7 +335,8 @@ CELERY_BEAT_SCHEDULE["scan-pending-files"] = {
 CELERY_BEAT_SCHEDULE["mark-overdue-hops"] = {"task": "tracebacks.tasks.mark_overdue_hops", "schedule": 300.0}
 # The provider ecosystem (issue 11): the month just ended is frozen as a findings snapshot (daily, idempotent).
 CELERY_BEAT_SCHEDULE["snapshot-provider-findings"] = {
-    "task": "tracebacks.ecosystem.tasks.snapshot_last_month", "schedule": 86400.0,
+    "task": "tracebacks.ecosystem.tasks.snapshot_last_month",
+    "schedule": 86400.0,
 }
 HOP_LINK_MAX_AGE_HOURS = env_int("HOP_LINK_MAX_AGE_HOURS", 7 * 24, minimum=1)
 # Campaign detection and trends (issue 10): the nightly full run, and the recent days' rollups hourly.
@@ -340,7 +344,10 @@ CELERY_BEAT_SCHEDULE["detection-nightly"] = {
     "task": "tracebacks.detection.tasks.detection_nightly",
     "schedule": 86400.0,
 }
-CELERY_BEAT_SCHEDULE["rollups-recent"] = {"task": "tracebacks.detection.tasks.rollups_recent", "schedule": 3600.0}
+CELERY_BEAT_SCHEDULE["rollups-recent"] = {
+    "task": "tracebacks.detection.tasks.rollups_recent",
+    "schedule": 3600.0,
+}
 
 # --- Caches ----------------------------------------------------------------------------------------------
 if REDIS_CACHE_URL := env_str("REDIS_CACHE_URL"):

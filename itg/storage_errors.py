@@ -21,7 +21,10 @@ def is_storage_outage(error: BaseException) -> bool:
     """A connection, timeout or 5xx from the object store (not a refusal such as a missing key)."""
     if isinstance(error, ClientError):
         status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        return status >= 500 or error.response.get("Error", {}).get("Code") in ("SlowDown", "ServiceUnavailable")
+        return status >= 500 or error.response.get("Error", {}).get("Code") in (
+            "SlowDown",
+            "ServiceUnavailable",
+        )
     return isinstance(error, BotoCoreError)
 
 

@@ -111,7 +111,9 @@ class RequestIn(serializers.Serializer):
     phone_numbers = serializers.ListField(
         child=serializers.CharField(max_length=40), required=False, default=list
     )
-    date_from = serializers.DateField(required=False, allow_null=True, default=None, validators=[validate_date])
+    date_from = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[validate_date]
+    )
     date_to = serializers.DateField(required=False, allow_null=True, default=None, validators=[validate_date])
     providers = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, default=list
@@ -133,7 +135,9 @@ class DemandIn(serializers.Serializer):
     statute = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     date_issued = serializers.DateField(validators=[validate_date])
     date_served = serializers.DateField(validators=[validate_date])
-    return_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[validate_date])
+    return_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[validate_date]
+    )
     response_days = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=365
     )
@@ -181,7 +185,9 @@ class ExtensionAskIn(serializers.Serializer):
 
 class ExtensionAnswerIn(serializers.Serializer):
     grant = serializers.BooleanField()
-    new_date = serializers.DateField(required=False, allow_null=True, default=None, validators=[validate_date])
+    new_date = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[validate_date]
+    )
     letter = serializers.FileField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX, default="")
 
@@ -316,7 +322,11 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             )  # fmt: skip
         stale = first.created_at < timezone.now() - IDEMPOTENCY_SLOT_TIMEOUT
         # Never completed within the request budget: nothing was stored (see `create`). Take it over.
-        if first.status_code == 0 and stale and IdempotencyKey.objects.filter(pk=first.pk, status_code=0).delete()[0]:
+        if (
+            first.status_code == 0
+            and stale
+            and IdempotencyKey.objects.filter(pk=first.pk, status_code=0).delete()[0]
+        ):
             return self.create(request)
         if first.status_code == 0:
             wait = max(1, int((first.created_at + IDEMPOTENCY_SLOT_TIMEOUT - timezone.now()).total_seconds()))

@@ -27,8 +27,12 @@ class DemandForm(forms.Form):
     issuing_authority = forms.CharField(label="Issuing authority", max_length=300,
                                         help_text="E.g. Consumer Protection Division, Office of the Attorney General.")  # fmt: skip
     statute = forms.CharField(label="Statute cited", max_length=300, required=False)
-    date_issued = forms.DateField(label="Date issued", validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"}))
-    date_served = forms.DateField(label="Date served", validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"}))
+    date_issued = forms.DateField(
+        label="Date issued", validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_served = forms.DateField(
+        label="Date served", validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"})
+    )
     return_date = forms.DateField(label="Return date", required=False, validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"}),
                                   help_text="Or give a response period below.")  # fmt: skip
     response_days = forms.IntegerField(
@@ -65,11 +69,23 @@ class DemandForm(forms.Form):
 
 class RequestForm(forms.Form):
     number = forms.IntegerField(label="No.", required=False, min_value=1, max_value=999)
-    text = forms.CharField(label="Request text", required=False, max_length=REQUEST_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label="Request text",
+        required=False,
+        max_length=REQUEST_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
     phone_numbers = forms.CharField(label="Phone numbers", required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                     help_text="Any US format, one per line or comma-separated.")  # fmt: skip
-    date_from = forms.DateField(label="From", required=False, validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        validators=[validate_date],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label="To", required=False, validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"})
+    )
     providers = forms.CharField(label="Providers (name, FRN or RMD number)", required=False)
     campaigns = forms.CharField(label="Campaigns", required=False)
 
@@ -103,7 +119,8 @@ class TransitionForm(forms.Form):
 class ExtensionAskForm(forms.Form):
     requested_date = forms.DateField(
         validators=[validate_date],
-        label="New return date asked", widget=forms.DateInput(attrs={"type": "date"})
+        label="New return date asked",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     note = forms.CharField(
         label="Why", required=False, max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 2})
@@ -116,7 +133,9 @@ class ExtensionAnswerForm(forms.Form):
     )
     new_date = forms.DateField(
         validators=[validate_date],
-        label="New return date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="New return date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     letter = forms.FileField(label="Letter granting the extension (PDF)", required=False)
     note = forms.CharField(

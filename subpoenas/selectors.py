@@ -55,7 +55,9 @@ def _matter_of(object_type: str, pk) -> tuple[str, str] | None:
              "subpoenas.demandrequest": DemandRequest, "responses.evidencelink": EvidenceLink,
              "responses.response": Response}[object_type]  # fmt: skip
     try:
-        row = model.objects.filter(pk=int(pk)).values_list(f"{demand}state", f"{demand}tracking_number").first()
+        row = (
+            model.objects.filter(pk=int(pk)).values_list(f"{demand}state", f"{demand}tracking_number").first()
+        )
     except (TypeError, ValueError, OverflowError):
         return None
     if row is None:

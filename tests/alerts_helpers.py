@@ -21,7 +21,9 @@ def plant_campaign(name: str = "SSA-Suspended-P2", *, numbers=TX_NUMBERS + OK_NU
     """Five traced calls (three into TX, two into OK), caller ID spoofing SSA's number, one origin."""
     campaign = make_campaign(name, kind)
     for state in {state_of_number(n) for n in numbers}:
-        ag_office(state)  # reference offices come from a migration, which a transactional test's flush empties
+        ag_office(
+            state
+        )  # reference offices come from a migration, which a transactional test's flush empties
     origin = make_provider("Robo Origin Telecom LLC")
     tracebacks = []
     for n, called in enumerate(numbers):

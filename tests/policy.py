@@ -160,144 +160,144 @@ ADMIN_RULE = "login 302 302 302 302 302 302 302 200 302 login login"
 
 POLICY: dict[str, str] = {
     #                                 anon  tx    txs   ca    cas   ny    nys   itg   adm   aud   prov  provx
-    "accounts:invitation":           "200   200   200   200   200   200   200   200   200   200   200   200",
-    "accounts:invite":               "login 403   200   403   200   403   200   403   200   403   login login",
-    "accounts:login":                "200   302   302   302   302   302   302   302   302   302   200   200",
-    "accounts:otp_setup":            "login 302   302   302   302   302   302   302   302   302   login login",
-    "accounts:otp_verify":           "login 302   302   302   302   302   302   302   302   302   login login",
-    "accounts:profile":              "login 200   200   200   200   200   200   200   200   200   login login",
-    "accounts:user_action":          "login 403   405   403   405   403   405   403   405   403   login login",
-    "accounts:user_role":            "login 403   403   403   403   403   403   403   200   403   login login",
-    "accounts:users":                "login 403   200   403   200   403   200   403   200   403   login login",
-    "api-demand-evidence":           "401   200   200   200   200   404   404   200   200   403   401   401",
-    "api-demand-responses":          "401   200   200   200   200   404   404   200   200   403   401   401",
-    "api-docs":                      "401   200   200   200   200   200   200   200   200   200   401   401",
-    "api-me":                        "401   200   200   200   200   200   200   200   200   200   401   401",
-    "api-notifications":             "401   200   200   200   200   200   200   200   200   200   401   401",
-    "api-notifications-read":        "401   405   405   405   405   405   405   405   405   405   401   401",
-    "api-redoc":                     "401   200   200   200   200   200   200   200   200   200   401   401",
-    "api-response-deliver":          "401   403   403   403   403   403   403   405   405   403   401   401",
-    "api-response-download":         "401   200   200   200   200   404   404   200   200   403   401   401",
-    "api-schema":                    "401   200   200   200   200   200   200   200   200   200   401   401",
-    "audit:detail":                  "login 403   403   403   403   403   403   403   200   200   login login",
-    "audit:export":                  "login 403   403   403   403   403   403   403   200   200   login login",
-    "audit:list":                    "login 403   403   403   403   403   403   403   200   200   login login",
-    "audit:state":                   "login 403   200   403   200   403   200   403   403   403   login login",
-    "case-detail":                   "401   200   200   200   200   404   404   200   200   403   401   401",
-    "case-list":                     "401   200   200   200   200   200   200   200   200   403   401   401",
-    "case-messages":                 "401   200   200   200   200   404   404   200   200   403   401   401",
-    "case-share":                    "401   405   405   405   405   405   405   405   405   403   401   401",
-    "cases:assign":                  "login 403   403   403   403   403   403   405   405   403   login login",
-    "cases:attachment":              "login 200   200   200   200   404   404   200   200   403   login login",
-    "cases:create":                  "login 200   200   200   200   200   200   200   200   403   login login",
-    "cases:detail":                  "login 200   200   200   200   404   404   200   200   403   login login",
-    "cases:list":                    "login 200   200   200   200   200   200   200   200   403   login login",
-    "cases:messages":                "login 405   405   405   405   405   405   405   405   403   login login",
-    "cases:share":                   "login 405   405   405   405   405   405   405   405   403   login login",
-    "demand-calendar-feed-list":     "401   405   405   405   405   405   405   405   405   403   401   401",
-    "demand-calendar-feed-revoke":   "401   405   405   405   405   405   405   405   405   403   401   401",
-    "demand-counts":                 "401   200   200   200   200   200   200   200   200   403   401   401",
-    "demand-detail":                 "401   200   200   200   200   404   404   200   200   403   401   401",
-    "demand-document":               "401   200   200   200   200   404   404   200   200   403   401   401",
-    "demand-extension-answer":       "401   405   405   405   405   405   405   405   405   403   401   401",
-    "demand-extension-ask":          "401   405   405   405   405   405   405   405   405   403   401   401",
-    "demand-extract-list":           "401   405   405   405   405   405   405   403   403   403   401   401",
-    "demand-list":                   "401   200   200   200   200   200   200   200   200   403   401   401",
-    "demand-receipt":                "401   200   200   200   200   404   404   200   200   403   401   401",
-    "demand-transition":             "401   405   405   405   405   405   405   405   405   403   401   401",
-    "home":                          "login 200   200   200   200   200   200   200   200   200   login login",
-    "notifications:list":            "login 200   200   200   200   200   200   200   200   200   login login",
-    "provider-api-answer":           "401   401   401   401   401   401   401   401   401   401   405   405",
-    "provider-api-hop":              "401   401   401   401   401   401   401   401   401   401   200   404",
-    "provider-api-hops":             "401   401   401   401   401   401   401   401   401   401   200   200",
-    "provider-api-suggest":          "401   401   401   401   401   401   401   401   401   401   200   200",
-    "providers:import":              "login 403   403   403   403   403   403   403   200   403   login login",
-    "providers:import_detail":       "login 403   403   403   403   403   403   403   404   403   login login",
-    "registry:add":                  "login 403   403   403   403   403   403   200   200   403   login login",
-    "registry:contact":              "login 403   403   403   403   403   403   405   405   403   login login",
-    "registry:detail":               "login 403   403   403   403   403   403   200   200   403   login login",
-    "registry:list":                 "login 403   403   403   403   403   403   200   200   403   login login",
-    "registry:suggest":              "login 403   403   403   403   403   403   200   200   403   login login",
-    "registry:token":                "login 403   403   403   403   403   403   405   405   403   login login",
-    "respond:hop":                   "200   200   200   200   200   200   200   200   200   200   200   200",
-    "respond:suggest":               "200   200   200   200   200   200   200   200   200   200   200   200",
-    "responses:add":                 "login 403   403   403   403   403   403   405   405   403   login login",
-    "responses:answer":              "login 403   403   403   403   403   403   405   405   403   login login",
-    "responses:deliver":             "login 403   403   403   403   403   403   405   405   403   login login",
-    "responses:demand":              "login 200   200   200   200   404   404   200   200   403   login login",
-    "responses:download":            "login 200   200   200   200   404   404   200   200   403   login login",
-    "responses:prepare":             "login 403   403   403   403   403   403   405   405   403   login login",
-    "responses:propose":             "login 403   403   403   403   403   403   405   405   403   login login",
-    "responses:remove":              "login 403   403   403   403   403   403   405   405   403   login login",
-    "responses:retry":               "login 403   403   403   403   403   403   405   405   403   login login",
-    "responses:verify":              "login 200   200   200   200   200   200   200   200   200   login login",
-    "subpoenas:calendar":            "login 200   200   200   200   200   200   200   200   403   login login",
-    "subpoenas:calendar-ics":        "200   200   200   200   200   200   200   200   200   200   200   200",
-    "subpoenas:create":              "login 200   200   200   200   200   200   403   403   403   login login",
-    "subpoenas:detail":              "login 200   200   200   200   404   404   200   200   403   login login",
-    "subpoenas:document":            "login 200   200   200   200   404   404   200   200   403   login login",
-    "subpoenas:extension-answer":    "login 405   405   405   405   405   405   403   403   403   login login",
-    "subpoenas:extension-ask":       "login 403   403   403   403   403   403   405   405   403   login login",
-    "subpoenas:list":                "login 200   200   200   200   200   200   200   200   403   login login",
-    "subpoenas:receipt":             "login 200   200   200   200   404   404   200   200   403   login login",
-    "subpoenas:receipt-pdf":         "login 200   200   200   200   404   404   200   200   403   login login",
-    "subpoenas:review":              "login 404   404   404   404   404   404   403   403   403   login login",
-    "subpoenas:transition":          "login 405   405   405   405   405   405   405   405   403   login login",
-    "tracebacks:bulk":               "login 403   403   403   403   403   403   200   200   403   login login",
-    "tracebacks:campaign":           "login 403   403   403   403   403   403   200   200   403   login login",
-    "tracebacks:campaigns":          "login 403   403   403   403   403   403   200   200   403   login login",
-    "tracebacks:close":              "login 403   403   403   403   403   403   405   405   403   login login",
-    "tracebacks:create":             "login 403   403   403   403   403   403   200   200   403   login login",
-    "tracebacks:detail":             "login 403   403   403   403   403   403   200   200   403   login login",
-    "tracebacks:file":               "login 403   403   403   403   403   403   404   404   403   login login",
-    "tracebacks:hop_action":         "login 403   403   403   403   403   403   405   405   403   login login",
-    "tracebacks:hop_file":           "login 403   403   403   403   403   403   404   404   403   login login",
-    "tracebacks:list":               "login 403   403   403   403   403   403   200   200   403   login login",
-    "accounts:logout":               "login 405   405   405   405   405   405   405   405   405   login login",
+    "accounts:invitation": "200   200   200   200   200   200   200   200   200   200   200   200",
+    "accounts:invite": "login 403   200   403   200   403   200   403   200   403   login login",
+    "accounts:login": "200   302   302   302   302   302   302   302   302   302   200   200",
+    "accounts:otp_setup": "login 302   302   302   302   302   302   302   302   302   login login",
+    "accounts:otp_verify": "login 302   302   302   302   302   302   302   302   302   login login",
+    "accounts:profile": "login 200   200   200   200   200   200   200   200   200   login login",
+    "accounts:user_action": "login 403   405   403   405   403   405   403   405   403   login login",
+    "accounts:user_role": "login 403   403   403   403   403   403   403   200   403   login login",
+    "accounts:users": "login 403   200   403   200   403   200   403   200   403   login login",
+    "api-demand-evidence": "401   200   200   200   200   404   404   200   200   403   401   401",
+    "api-demand-responses": "401   200   200   200   200   404   404   200   200   403   401   401",
+    "api-docs": "401   200   200   200   200   200   200   200   200   200   401   401",
+    "api-me": "401   200   200   200   200   200   200   200   200   200   401   401",
+    "api-notifications": "401   200   200   200   200   200   200   200   200   200   401   401",
+    "api-notifications-read": "401   405   405   405   405   405   405   405   405   405   401   401",
+    "api-redoc": "401   200   200   200   200   200   200   200   200   200   401   401",
+    "api-response-deliver": "401   403   403   403   403   403   403   405   405   403   401   401",
+    "api-response-download": "401   200   200   200   200   404   404   200   200   403   401   401",
+    "api-schema": "401   200   200   200   200   200   200   200   200   200   401   401",
+    "audit:detail": "login 403   403   403   403   403   403   403   200   200   login login",
+    "audit:export": "login 403   403   403   403   403   403   403   200   200   login login",
+    "audit:list": "login 403   403   403   403   403   403   403   200   200   login login",
+    "audit:state": "login 403   200   403   200   403   200   403   403   403   login login",
+    "case-detail": "401   200   200   200   200   404   404   200   200   403   401   401",
+    "case-list": "401   200   200   200   200   200   200   200   200   403   401   401",
+    "case-messages": "401   200   200   200   200   404   404   200   200   403   401   401",
+    "case-share": "401   405   405   405   405   405   405   405   405   403   401   401",
+    "cases:assign": "login 403   403   403   403   403   403   405   405   403   login login",
+    "cases:attachment": "login 200   200   200   200   404   404   200   200   403   login login",
+    "cases:create": "login 200   200   200   200   200   200   200   200   403   login login",
+    "cases:detail": "login 200   200   200   200   404   404   200   200   403   login login",
+    "cases:list": "login 200   200   200   200   200   200   200   200   403   login login",
+    "cases:messages": "login 405   405   405   405   405   405   405   405   403   login login",
+    "cases:share": "login 405   405   405   405   405   405   405   405   403   login login",
+    "demand-calendar-feed-list": "401   405   405   405   405   405   405   405   405   403   401   401",
+    "demand-calendar-feed-revoke": "401   405   405   405   405   405   405   405   405   403   401   401",
+    "demand-counts": "401   200   200   200   200   200   200   200   200   403   401   401",
+    "demand-detail": "401   200   200   200   200   404   404   200   200   403   401   401",
+    "demand-document": "401   200   200   200   200   404   404   200   200   403   401   401",
+    "demand-extension-answer": "401   405   405   405   405   405   405   405   405   403   401   401",
+    "demand-extension-ask": "401   405   405   405   405   405   405   405   405   403   401   401",
+    "demand-extract-list": "401   405   405   405   405   405   405   403   403   403   401   401",
+    "demand-list": "401   200   200   200   200   200   200   200   200   403   401   401",
+    "demand-receipt": "401   200   200   200   200   404   404   200   200   403   401   401",
+    "demand-transition": "401   405   405   405   405   405   405   405   405   403   401   401",
+    "home": "login 200   200   200   200   200   200   200   200   200   login login",
+    "notifications:list": "login 200   200   200   200   200   200   200   200   200   login login",
+    "provider-api-answer": "401   401   401   401   401   401   401   401   401   401   405   405",
+    "provider-api-hop": "401   401   401   401   401   401   401   401   401   401   200   404",
+    "provider-api-hops": "401   401   401   401   401   401   401   401   401   401   200   200",
+    "provider-api-suggest": "401   401   401   401   401   401   401   401   401   401   200   200",
+    "providers:import": "login 403   403   403   403   403   403   403   200   403   login login",
+    "providers:import_detail": "login 403   403   403   403   403   403   403   404   403   login login",
+    "registry:add": "login 403   403   403   403   403   403   200   200   403   login login",
+    "registry:contact": "login 403   403   403   403   403   403   405   405   403   login login",
+    "registry:detail": "login 403   403   403   403   403   403   200   200   403   login login",
+    "registry:list": "login 403   403   403   403   403   403   200   200   403   login login",
+    "registry:suggest": "login 403   403   403   403   403   403   200   200   403   login login",
+    "registry:token": "login 403   403   403   403   403   403   405   405   403   login login",
+    "respond:hop": "200   200   200   200   200   200   200   200   200   200   200   200",
+    "respond:suggest": "200   200   200   200   200   200   200   200   200   200   200   200",
+    "responses:add": "login 403   403   403   403   403   403   405   405   403   login login",
+    "responses:answer": "login 403   403   403   403   403   403   405   405   403   login login",
+    "responses:deliver": "login 403   403   403   403   403   403   405   405   403   login login",
+    "responses:demand": "login 200   200   200   200   404   404   200   200   403   login login",
+    "responses:download": "login 200   200   200   200   404   404   200   200   403   login login",
+    "responses:prepare": "login 403   403   403   403   403   403   405   405   403   login login",
+    "responses:propose": "login 403   403   403   403   403   403   405   405   403   login login",
+    "responses:remove": "login 403   403   403   403   403   403   405   405   403   login login",
+    "responses:retry": "login 403   403   403   403   403   403   405   405   403   login login",
+    "responses:verify": "login 200   200   200   200   200   200   200   200   200   login login",
+    "subpoenas:calendar": "login 200   200   200   200   200   200   200   200   403   login login",
+    "subpoenas:calendar-ics": "200   200   200   200   200   200   200   200   200   200   200   200",
+    "subpoenas:create": "login 200   200   200   200   200   200   403   403   403   login login",
+    "subpoenas:detail": "login 200   200   200   200   404   404   200   200   403   login login",
+    "subpoenas:document": "login 200   200   200   200   404   404   200   200   403   login login",
+    "subpoenas:extension-answer": "login 405   405   405   405   405   405   403   403   403   login login",
+    "subpoenas:extension-ask": "login 403   403   403   403   403   403   405   405   403   login login",
+    "subpoenas:list": "login 200   200   200   200   200   200   200   200   403   login login",
+    "subpoenas:receipt": "login 200   200   200   200   404   404   200   200   403   login login",
+    "subpoenas:receipt-pdf": "login 200   200   200   200   404   404   200   200   403   login login",
+    "subpoenas:review": "login 404   404   404   404   404   404   403   403   403   login login",
+    "subpoenas:transition": "login 405   405   405   405   405   405   405   405   403   login login",
+    "tracebacks:bulk": "login 403   403   403   403   403   403   200   200   403   login login",
+    "tracebacks:campaign": "login 403   403   403   403   403   403   200   200   403   login login",
+    "tracebacks:campaigns": "login 403   403   403   403   403   403   200   200   403   login login",
+    "tracebacks:close": "login 403   403   403   403   403   403   405   405   403   login login",
+    "tracebacks:create": "login 403   403   403   403   403   403   200   200   403   login login",
+    "tracebacks:detail": "login 403   403   403   403   403   403   200   200   403   login login",
+    "tracebacks:file": "login 403   403   403   403   403   403   404   404   403   login login",
+    "tracebacks:hop_action": "login 403   403   403   403   403   403   405   405   403   login login",
+    "tracebacks:hop_file": "login 403   403   403   403   403   403   404   404   403   login login",
+    "tracebacks:list": "login 403   403   403   403   403   403   200   200   403   login login",
+    "accounts:logout": "login 405   405   405   405   405   405   405   405   405   login login",
     # Call data, detected campaigns, trends, the provider ecosystem and alerts (issues 9-12).
-    "alerts:acknowledge":            "login 405   405   405   405   405   405   405   405   403   login login",  # GET /alerts/987654/acknowledge/
-    "alerts:detail":                 "login 404   404   404   404   404   404   404   404   403   login login",  # GET /alerts/987654/
-    "alerts:edit":                   "login 403   403   403   403   403   403   405   405   403   login login",  # GET /alerts/987654/edit/
-    "alerts:investigate":            "login 405   405   405   405   405   405   405   405   403   login login",  # GET /alerts/987654/investigate/
-    "alerts:list":                   "login 200   200   200   200   200   200   200   200   403   login login",  # GET /alerts/
-    "alerts:packet":                 "login 404   404   404   404   404   404   404   404   403   login login",  # GET /alerts/987654/packet.pdf
-    "alerts:records":                "login 404   404   404   404   404   404   404   404   403   login login",  # GET /alerts/987654/request-records/
-    "alerts:rule":                   "login 403   403   403   403   403   403   403   404   403   login login",  # GET /alerts/rules/987654/
-    "alerts:rule_new":               "login 403   403   403   403   403   403   403   200   403   login login",  # GET /alerts/rules/new/
-    "alerts:rules":                  "login 403   403   403   403   403   403   200   200   403   login login",  # GET /alerts/rules/
-    "alerts:send":                   "login 403   403   403   403   403   403   405   405   403   login login",  # GET /alerts/987654/send/
-    "alerts:share":                  "login 403   403   403   403   403   403   405   405   403   login login",  # GET /alerts/987654/share/
-    "alerts:subscription":           "login 200   200   200   200   200   200   403   403   403   login login",  # GET /alerts/subscription/
-    "api-alert":                     "401   404   404   404   404   404   404   404   404   403   401   401",  # GET /api/alerts/987654/
-    "api-alert-acknowledge":         "401   405   405   405   405   405   405   405   405   403   401   401",  # GET /api/alerts/987654/acknowledge/
-    "api-alerts":                    "401   200   200   200   200   200   200   200   200   403   401   401",  # GET /api/alerts/
-    "api-call":                      "401   403   403   403   403   403   403   404   404   403   401   401",  # GET /api/calls/987654/
-    "api-call-import":               "401   403   403   403   403   403   403   404   404   403   401   401",  # GET /api/calls/imports/987654/
-    "api-call-imports":              "401   403   403   403   403   403   403   200   200   403   401   401",  # GET /api/calls/imports/
-    "api-calls":                     "401   403   403   403   403   403   403   200   200   403   401   401",  # GET /api/calls/
-    "api-trends":                    "401   200   200   200   200   200   200   200   200   403   401   401",  # GET /api/trends/
-    "api-trends-state":              "401   200   200   404   404   404   404   200   200   403   401   401",  # GET /api/trends/states/TX/
-    "calls:call":                    "login 403   403   403   403   403   403   404   404   403   login login",  # GET /calls/987654/
-    "calls:imports":                 "login 403   403   403   403   403   403   200   200   403   login login",  # GET /calls/imports/
-    "calls:job":                     "login 403   403   403   403   403   403   404   404   403   login login",  # GET /calls/imports/987654/
-    "calls:rejects":                 "login 403   403   403   403   403   403   404   404   403   login login",  # GET /calls/imports/987654/rejects.csv
-    "calls:search":                  "login 403   403   403   403   403   403   200   200   403   login login",  # GET /calls/
-    "calls:sources":                 "login 403   403   403   403   403   403   200   200   403   login login",  # GET /calls/sources/
-    "detection:action":              "login 403   403   403   403   403   403   405   405   403   login login",  # GET /campaigns/detected/987654/confirm/
-    "detection:detected":            "login 403   403   403   403   403   403   404   404   403   login login",  # GET /campaigns/detected/987654/
-    "detection:list":                "login 403   403   403   403   403   403   200   200   403   login login",  # GET /campaigns/detected/
-    "ecosystem:campaign_paths":      "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/campaigns/1/
-    "ecosystem:map":                 "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/map/
-    "ecosystem:neighbourhood":       "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/providers/7/graph/
-    "ecosystem:provider":            "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/providers/7/
-    "ecosystem:report_pdf":          "login 403   403   403   403   403   403   404   404   403   login login",  # GET /ecosystem/reports/987654.pdf
-    "ecosystem:reports":             "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/reports/
-    "ecosystem:scorecard":           "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/
-    "ecosystem:settings":            "login 403   403   403   403   403   403   403   200   403   login login",  # GET /ecosystem/settings/
-    "ecosystem:snapshot_csv":        "login 403   403   403   403   403   403   404   404   403   login login",  # GET /ecosystem/snapshots/987654.csv
-    "ecosystem:snapshots":           "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/snapshots/
-    "trends:national":               "login 200   200   200   200   200   200   200   200   403   login login",  # GET /trends/
-    "trends:national_csv":           "login 200   200   200   200   200   200   200   200   403   login login",  # GET /trends/csv/daily/
-    "trends:state":                  "login 200   200   404   404   404   404   200   200   403   login login",  # GET /trends/states/TX/
-    "trends:state_csv":              "login 200   200   404   404   404   404   200   200   403   login login",  # GET /trends/states/TX/csv/daily/
+    "alerts:acknowledge": "login 405   405   405   405   405   405   405   405   403   login login",  # GET /alerts/987654/acknowledge/
+    "alerts:detail": "login 404   404   404   404   404   404   404   404   403   login login",  # GET /alerts/987654/
+    "alerts:edit": "login 403   403   403   403   403   403   405   405   403   login login",  # GET /alerts/987654/edit/
+    "alerts:investigate": "login 405   405   405   405   405   405   405   405   403   login login",  # GET /alerts/987654/investigate/
+    "alerts:list": "login 200   200   200   200   200   200   200   200   403   login login",  # GET /alerts/
+    "alerts:packet": "login 404   404   404   404   404   404   404   404   403   login login",  # GET /alerts/987654/packet.pdf
+    "alerts:records": "login 404   404   404   404   404   404   404   404   403   login login",  # GET /alerts/987654/request-records/
+    "alerts:rule": "login 403   403   403   403   403   403   403   404   403   login login",  # GET /alerts/rules/987654/
+    "alerts:rule_new": "login 403   403   403   403   403   403   403   200   403   login login",  # GET /alerts/rules/new/
+    "alerts:rules": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /alerts/rules/
+    "alerts:send": "login 403   403   403   403   403   403   405   405   403   login login",  # GET /alerts/987654/send/
+    "alerts:share": "login 403   403   403   403   403   403   405   405   403   login login",  # GET /alerts/987654/share/
+    "alerts:subscription": "login 200   200   200   200   200   200   403   403   403   login login",  # GET /alerts/subscription/
+    "api-alert": "401   404   404   404   404   404   404   404   404   403   401   401",  # GET /api/alerts/987654/
+    "api-alert-acknowledge": "401   405   405   405   405   405   405   405   405   403   401   401",  # GET /api/alerts/987654/acknowledge/
+    "api-alerts": "401   200   200   200   200   200   200   200   200   403   401   401",  # GET /api/alerts/
+    "api-call": "401   403   403   403   403   403   403   404   404   403   401   401",  # GET /api/calls/987654/
+    "api-call-import": "401   403   403   403   403   403   403   404   404   403   401   401",  # GET /api/calls/imports/987654/
+    "api-call-imports": "401   403   403   403   403   403   403   200   200   403   401   401",  # GET /api/calls/imports/
+    "api-calls": "401   403   403   403   403   403   403   200   200   403   401   401",  # GET /api/calls/
+    "api-trends": "401   200   200   200   200   200   200   200   200   403   401   401",  # GET /api/trends/
+    "api-trends-state": "401   200   200   404   404   404   404   200   200   403   401   401",  # GET /api/trends/states/TX/
+    "calls:call": "login 403   403   403   403   403   403   404   404   403   login login",  # GET /calls/987654/
+    "calls:imports": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /calls/imports/
+    "calls:job": "login 403   403   403   403   403   403   404   404   403   login login",  # GET /calls/imports/987654/
+    "calls:rejects": "login 403   403   403   403   403   403   404   404   403   login login",  # GET /calls/imports/987654/rejects.csv
+    "calls:search": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /calls/
+    "calls:sources": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /calls/sources/
+    "detection:action": "login 403   403   403   403   403   403   405   405   403   login login",  # GET /campaigns/detected/987654/confirm/
+    "detection:detected": "login 403   403   403   403   403   403   404   404   403   login login",  # GET /campaigns/detected/987654/
+    "detection:list": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /campaigns/detected/
+    "ecosystem:campaign_paths": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/campaigns/1/
+    "ecosystem:map": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/map/
+    "ecosystem:neighbourhood": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/providers/7/graph/
+    "ecosystem:provider": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/providers/7/
+    "ecosystem:report_pdf": "login 403   403   403   403   403   403   404   404   403   login login",  # GET /ecosystem/reports/987654.pdf
+    "ecosystem:reports": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/reports/
+    "ecosystem:scorecard": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/
+    "ecosystem:settings": "login 403   403   403   403   403   403   403   200   403   login login",  # GET /ecosystem/settings/
+    "ecosystem:snapshot_csv": "login 403   403   403   403   403   403   404   404   403   login login",  # GET /ecosystem/snapshots/987654.csv
+    "ecosystem:snapshots": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/snapshots/
+    "trends:national": "login 200   200   200   200   200   200   200   200   403   login login",  # GET /trends/
+    "trends:national_csv": "login 200   200   200   200   200   200   200   200   403   login login",  # GET /trends/csv/daily/
+    "trends:state": "login 200   200   404   404   404   404   200   200   403   login login",  # GET /trends/states/TX/
+    "trends:state_csv": "login 200   200   404   404   404   404   200   200   403   login login",  # GET /trends/states/TX/csv/daily/
 }

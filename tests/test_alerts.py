@@ -81,7 +81,9 @@ def test_a_second_rule_updates_the_same_draft(people):
     assert Alert.objects.count() == 1
     assert sorted(t["rule_name"] for t in alert.triggers) == ["Two states", "Volume 3"]
     with pytest.raises(IntegrityError), transaction.atomic():  # the database refuses a second one too
-        Alert.objects.create(campaign=alert.campaign, period_start=PERIOD[0], period_end=PERIOD[1], title="dup")
+        Alert.objects.create(
+            campaign=alert.campaign, period_start=PERIOD[0], period_end=PERIOD[1], title="dup"
+        )
 
 
 def test_packet_is_signed_bates_numbered_and_holds_campaign_states_and_laws(people, on_commit, tmp_path):
@@ -124,7 +126,9 @@ def test_an_alert_no_office_would_receive_is_refused_and_nothing_is_half_sent(pe
     with pytest.raises(ValidationError) as error:
         services.alert_send(by=people.ivy, alert=alert)
 
-    assert "No office would receive this alert" in str(error.value) and "below its minimum of 100" in str(error.value)
+    assert "No office would receive this alert" in str(error.value) and "below its minimum of 100" in str(
+        error.value
+    )
     alert.refresh_from_db()
     assert alert.is_draft and alert.packet is None and alert.document is None
     assert not AlertRecipient.objects.exists() and not IssuedDocument.objects.exists()
@@ -142,13 +146,18 @@ def _stored_files() -> set[str]:
 def test_subscriptions_filter_route_and_hold_for_the_digest(people, on_commit):
     ok_office, ny_office = ag_office("OK"), ag_office("NY")
     subscriptions.subscription_set(by=people.sam, office=people.sam.office, delivery="weekly")
-    subscriptions.subscription_set(by=make_user("olga", "ag_supervisor", "OK"), office=ok_office, min_volume=3)
+    subscriptions.subscription_set(
+        by=make_user("olga", "ag_supervisor", "OK"), office=ok_office, min_volume=3
+    )
     subscriptions.subscription_set(by=people.nora, office=ny_office, task_force_kinds=["ssa"])
 
     alert = sent_alert(people, on_commit)
 
     copies = {c.office.state: c for c in alert.recipients.select_related("office")}
-    assert set(copies) == {"TX", "NY"}  # OK: 2 calls, below its minimum of 3; NY follows SSA for the task force
+    assert set(copies) == {
+        "TX",
+        "NY",
+    }  # OK: 2 calls, below its minimum of 3; NY follows SSA for the task force
     assert copies["TX"].digest and copies["NY"].reason == "subscribed"
     assert not Notification.objects.filter(user=people.tess).exists()  # held for the weekly digest
     assert subscriptions.digests_send_all() == {"TX": 1}
@@ -171,7 +180,9 @@ def test_a_digest_for_an_office_with_no_users_is_refused_and_kept(people, on_com
 
 def test_a_subscription_for_an_unknown_campaign_kind_is_refused(people):
     with pytest.raises(ValidationError) as error:
-        subscriptions.subscription_set(by=people.sam, office=people.sam.office, campaign_kinds=["ssa", "timeshare"])
+        subscriptions.subscription_set(
+            by=people.sam, office=people.sam.office, campaign_kinds=["ssa", "timeshare"]
+        )
     assert "Unknown campaign kind 'timeshare'" in str(error.value) and "auto_warranty" in str(error.value)
     assert not Subscription.objects.exists()
     with pytest.raises(Exception, match="supervisor"):

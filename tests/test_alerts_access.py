@@ -33,7 +33,9 @@ def alert(people, on_commit):
 def test_alert_page_api_and_packet_by_role(client, people, alert, who):
     user = getattr(people, who)
     verified_login(client, user)
-    urls = [f"/alerts/{alert.pk}/", f"/api/alerts/{alert.pk}/"] + [f"/alerts/{alert.pk}/packet.{f}" for f in ("pdf", "csv", "json")]
+    urls = [f"/alerts/{alert.pk}/", f"/api/alerts/{alert.pk}/"] + [
+        f"/alerts/{alert.pk}/packet.{f}" for f in ("pdf", "csv", "json")
+    ]
 
     codes = [client.get(url).status_code for url in urls]
 
@@ -46,7 +48,9 @@ def test_alert_page_api_and_packet_by_role(client, people, alert, who):
         page = client.get(f"/alerts/{alert.pk}/").content.decode()
         assert "SSA-Suspended-P2" in page and "Spoofed: Social Security Administration" in page
         pdf = client.get(f"/alerts/{alert.pk}/packet.pdf")
-        assert b"".join(pdf.streaming_content).startswith(b"%PDF") and pdf["Content-Disposition"].startswith("attachment")
+        assert b"".join(pdf.streaming_content).startswith(b"%PDF") and pdf["Content-Disposition"].startswith(
+            "attachment"
+        )
         assert AuditEvent.objects.filter(action="alert.downloaded", actor_email=user.email).count() == 4
     elif READ[who] == 404:  # absent from their lists, each refused look recorded
         assert alert.reference not in listed_page.content.decode() and listed_api.json() == []
@@ -72,7 +76,12 @@ def test_first_view_marks_the_copy_viewed(client, people, alert):
     client.get(f"/alerts/{alert.pk}/")
     copy = AlertRecipient.objects.get(alert=alert, office__state="TX")
     assert copy.status == "viewed" and copy.viewed_at is not None
-    assert AuditEvent.objects.filter(action="alert.viewed", actor_email=people.tess.email, object_state="TX").count() == 2
+    assert (
+        AuditEvent.objects.filter(
+            action="alert.viewed", actor_email=people.tess.email, object_state="TX"
+        ).count()
+        == 2
+    )
 
 
 def test_sharing_gives_another_office_the_alert(client, people, alert, on_commit):
@@ -124,7 +133,9 @@ def test_request_the_records_opens_a_review_prefilled_from_the_alert(client, peo
     [request] = draft.prefill["requests"]
     assert sorted(request["phone_numbers"]) == sorted([SSA, "+12025550177"])
     assert (request["date_from"], request["date_to"]) == (PERIOD[0].isoformat(), PERIOD[1].isoformat())
-    assert request["campaigns"] == ["SSA-Suspended-P2"] and request["providers"]  # the originating provider's RMD
+    assert (
+        request["campaigns"] == ["SSA-Suspended-P2"] and request["providers"]
+    )  # the originating provider's RMD
     page = client.get(answer["Location"]).content.decode()
     assert SSA in page and "2026-01-19" in page and "2026-01-25" in page and "SSA-Suspended-P2" in page
     assert AlertRecipient.objects.get(alert=alert, office__state="TX").status == "records_requested"
@@ -154,7 +165,9 @@ def test_alert_lists_do_not_grow_with_alerts(client, people, on_commit, who):
         client.get("/api/alerts/")
     for n in range(2):
         campaign, _ = plant_campaign(f"Utility-30MinDisconnect-{n}", kind="utility")
-        alert = services.alert_create(by=people.ivy, campaign=campaign, period_start=PERIOD[0], period_end=PERIOD[1])
+        alert = services.alert_create(
+            by=people.ivy, campaign=campaign, period_start=PERIOD[0], period_end=PERIOD[1]
+        )
         with on_commit():
             services.alert_send(by=people.ivy, alert=alert)
     with CaptureQueriesContext(connection) as five:
@@ -171,4 +184,6 @@ def test_the_openapi_schema_documents_the_alerts_endpoints(client, people):
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
     assert "get" in schema["paths"]["/api/alerts/"] and "get" in schema["paths"]["/api/alerts/{id}/"]
     assert "post" in schema["paths"]["/api/alerts/{id}/acknowledge/"]
-    assert {"reference", "states", "my_copy", "packet_pdf_url"} <= set(schema["components"]["schemas"]["AlertOut"]["properties"])
+    assert {"reference", "states", "my_copy", "packet_pdf_url"} <= set(
+        schema["components"]["schemas"]["AlertOut"]["properties"]
+    )

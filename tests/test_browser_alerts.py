@@ -34,7 +34,9 @@ def test_itg_sends_a_drafted_alert_and_texas_opens_the_packet_and_requests_the_r
     expect(page.get_by_role("link", name="Notifications")).to_contain_text("1")
     page.goto(f"{site}/notifications/")
     page.get_by_role("link", name=f"ITG alert {alert.reference}: SSA-Suspended-P2").click()
-    expect(page.get_by_role("heading", name=f"{alert.reference}: SSA-Suspended-P2", exact=False)).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"{alert.reference}: SSA-Suspended-P2", exact=False)
+    ).to_be_visible()
     with page.expect_download() as info:
         page.get_by_role("link", name="Download the signed packet (PDF)").click()
     saved = tmp_path / info.value.suggested_filename

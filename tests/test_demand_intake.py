@@ -339,7 +339,10 @@ def test_a_slot_that_never_completed_expires_and_the_retry_submits_once(people, 
     with monkeypatch.context() as m:
         m.setattr(api.DemandViewSet, "_create", lambda self, request: 1 / 0)
         m.setattr(api, "_release", lambda slot: None)  # the database is down: the cleanup fails
-        assert client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="lost").status_code == 500
+        assert (
+            client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="lost").status_code
+            == 500
+        )
     assert IdempotencyKey.objects.get(key="lost").status_code == 0 and LegalDemand.objects.count() == 0
     wait = client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="lost")
     assert wait.status_code == 409 and "nothing was stored" in wait.json()["detail"] and wait["Retry-After"]

@@ -86,7 +86,9 @@ def _assert_demo_calls_and_trends(calls_before: dict) -> None:
     assert 150_000 <= sum(calls_before.values()) <= 220_000
     assert _call_counts() == calls_before  # a second seed_demo adds none
     assert not CallRecord.objects.filter(campaign__isnull=True).exists()
-    assert not CallRecord.objects.filter(source="ftc_dnc").exclude(called_number="").exists()  # FTC: no called number
+    assert (
+        not CallRecord.objects.filter(source="ftc_dnc").exclude(called_number="").exists()
+    )  # FTC: no called number
     assert CallRecord.objects.filter(source="honeypot").exclude(transcript="").count() > 10_000
     texas = CallRecord.objects.filter(called_state="TX").count()
     rolled = DailyRollup.objects.filter(state="TX").aggregate(n=Sum("calls"))["n"]

@@ -37,7 +37,9 @@ def _dead_worker_claim(response, age=timedelta(0)):
     )
 
 
-def test_a_redelivered_task_waits_for_a_dead_claim_to_go_stale_then_takes_it_over(queued, monkeypatch, dev_signing):
+def test_a_redelivered_task_waits_for_a_dead_claim_to_go_stale_then_takes_it_over(
+    queued, monkeypatch, dev_signing
+):
     _dead_worker_claim(queued)  # the pool process was SIGKILLed a moment ago; its message comes back at once
     monkeypatch.setattr(tasks.sign_response, "retry", lambda **kw: Retried(kw))
     with pytest.raises(Retried, match="countdown"):
@@ -50,12 +52,17 @@ def test_a_redelivered_task_waits_for_a_dead_claim_to_go_stale_then_takes_it_ove
     assert (queued.document.bates_first, queued.document.bates_last) == (1, queued.document.bates_last)
 
 
-def test_the_sweep_fails_a_lost_render_with_the_reason_and_the_retry_signs_it_once(queued, people, on_commit, dev_signing):
+def test_the_sweep_fails_a_lost_render_with_the_reason_and_the_retry_signs_it_once(
+    queued, people, on_commit, dev_signing
+):
     _dead_worker_claim(queued, age=services.STALE_RENDER + timedelta(seconds=1))
     assert services.responses_sweep_stale() == {"failed": 1, "requeued": 0}
     queued.refresh_from_db()
     assert queued.status == Response.Status.FAILED and "worker stopped" in queued.error
-    assert AuditEvent.objects.filter(action="response.sign_failed", reason__contains="worker stopped").count() == 1
+    assert (
+        AuditEvent.objects.filter(action="response.sign_failed", reason__contains="worker stopped").count()
+        == 1
+    )
     with on_commit():
         services.response_retry(response=queued, by=people.ivy)
     queued.refresh_from_db()
@@ -80,7 +87,15 @@ def test_reconcile_storage_lists_and_removes_orphans_and_keeps_registered_files(
     os.utime(default_storage.path(registered), (old, old))
     out = io.StringIO()
     call_command("reconcile_storage", stdout=out)
-    assert f"orphan  {orphan}" in out.getvalue() and young not in out.getvalue() and registered not in out.getvalue()
+    assert (
+        f"orphan  {orphan}" in out.getvalue()
+        and young not in out.getvalue()
+        and registered not in out.getvalue()
+    )
     assert "1 orphan file(s) found" in out.getvalue() and default_storage.exists(orphan)
     call_command("reconcile_storage", "--repair", stdout=io.StringIO())
-    assert not default_storage.exists(orphan) and default_storage.exists(registered) and default_storage.exists(young)
+    assert (
+        not default_storage.exists(orphan)
+        and default_storage.exists(registered)
+        and default_storage.exists(young)
+    )

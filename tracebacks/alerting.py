@@ -59,15 +59,24 @@ def campaign_activity_summaries(
     """Every campaign active in [start, end), with its volume nationally and per state. Two queries."""
     by_campaign: dict[int, dict] = {}
     for campaign_id, called, n, first, last in _volume_rows(start, end, campaign_ids):
-        acc = by_campaign.setdefault(campaign_id, {"total": 0, "states": Counter(), "first": first, "last": last})
+        acc = by_campaign.setdefault(
+            campaign_id, {"total": 0, "states": Counter(), "first": first, "last": last}
+        )
         acc["total"] += n
         if state := state_of_number(called):
             acc["states"][state] += n
         acc["first"], acc["last"] = min(acc["first"], first), max(acc["last"], last)
     campaigns = Campaign.objects.in_bulk(list(by_campaign))
     return [
-        ActivitySummary(pk, campaigns[pk].name, campaigns[pk].kind, a["total"], dict(sorted(a["states"].items())),
-                        a["first"], a["last"])  # fmt: skip
+        ActivitySummary(
+            pk,
+            campaigns[pk].name,
+            campaigns[pk].kind,
+            a["total"],
+            dict(sorted(a["states"].items())),
+            a["first"],
+            a["last"],
+        )  # fmt: skip
         for pk, a in sorted(by_campaign.items())
     ]
 
@@ -84,7 +93,10 @@ def campaign_call_times(campaign_ids, start: dt.datetime, end: dt.datetime) -> d
 def campaigns_traced_to_origin(start: dt.datetime, end: dt.datetime) -> dict[int, int]:
     """Campaigns with tracebacks completed to an originating provider in the window: campaign -> count."""
     rows = Traceback.objects.filter(
-        status=Traceback.Status.COMPLETED, originating_provider__isnull=False, ended_at__gte=start, ended_at__lt=end
+        status=Traceback.Status.COMPLETED,
+        originating_provider__isnull=False,
+        ended_at__gte=start,
+        ended_at__lt=end,
     )
     return dict(rows.values_list("campaign_id").annotate(n=Count("id")).values_list("campaign_id", "n"))
 
@@ -93,7 +105,9 @@ def campaigns_with_new_foreign_gateway(start: dt.datetime, end: dt.datetime) -> 
     """Campaigns whose tracebacks in the window reached a gateway for a foreign upstream that had never
     served as a gateway before the window: campaign -> gateway provider names. Two queries."""
     gateway_hops = Hop.objects.filter(role=Hop.Role.GATEWAY, upstream__is_foreign=True)
-    seen_before = set(gateway_hops.filter(asked_at__lt=start).values_list("provider_id", flat=True).distinct())
+    seen_before = set(
+        gateway_hops.filter(asked_at__lt=start).values_list("provider_id", flat=True).distinct()
+    )
     fresh = gateway_hops.filter(asked_at__gte=start, asked_at__lt=end).exclude(provider_id__in=seen_before)
     out: dict[int, set[str]] = defaultdict(set)
     for campaign_id, name in fresh.values_list("traceback__campaign_id", "provider__business_name"):
@@ -239,4 +253,6 @@ def _prior_notices(window, start: dt.datetime) -> tuple[PriorNotice, ...]:
         totals[key] += 1
         if len(counts[key]) < MAX_PRIOR_NOTICES:
             counts[key].append(asked.date())
-    return tuple(PriorNotice(name, rmd, totals[(name, rmd)], tuple(dates)) for (name, rmd), dates in counts.items())
+    return tuple(
+        PriorNotice(name, rmd, totals[(name, rmd)], tuple(dates)) for (name, rmd), dates in counts.items()
+    )

@@ -76,7 +76,9 @@ def hop_for_provider(provider: Provider, pk: int, *, actor_email: str = "") -> H
 
     The 404 is recorded (`actor_email` names the provider's token): probing other hops' ids is what an
     attacker holding one provider's token would do."""
-    hop = Hop.objects.select_related("traceback__campaign", "provider").filter(pk=pk, provider=provider).first()
+    hop = (
+        Hop.objects.select_related("traceback__campaign", "provider").filter(pk=pk, provider=provider).first()
+    )
     if hop is None:
         record(action=Action.HOP_VIEW_DENIED, outcome=Outcome.DENIED, actor_email=actor_email or str(provider),
                object_type="tracebacks.hop", object_id=str(pk)[:64],

@@ -15,8 +15,12 @@ def navigation(request) -> dict:
         items.append(("Cases", reverse("cases:list")))
         items.append(("Alerts", "/alerts/"))
     if user.is_itg_staff:  # tracebacks and the provider registry are ITG work (issue 5)
-        items += [("Tracebacks", "/tracebacks/"), ("Providers", "/providers/"), ("Calls", "/calls/"),
-                  ("Ecosystem", "/ecosystem/")]
+        items += [
+            ("Tracebacks", "/tracebacks/"),
+            ("Providers", "/providers/"),
+            ("Calls", "/calls/"),
+            ("Ecosystem", "/ecosystem/"),
+        ]
     if user.is_ag_staff or user.is_itg_staff:  # campaign trends (issue 10)
         items.append(("Trends", "/trends/"))
     if user.is_itg_admin or user.is_ag_supervisor:

@@ -256,7 +256,9 @@ def lock_started(*, email: str, ip: str | None, account: bool, address: bool) ->
         None, [user.email], fail_silently=True,
     ))  # fmt: skip
     since = timezone.now() - REPEATED_LOCK_PERIOD
-    locks = AuditEvent.objects.filter(action=Action.LOCKED_OUT, actor_email=email[:254], at__gte=since).count()
+    locks = AuditEvent.objects.filter(
+        action=Action.LOCKED_OUT, actor_email=email[:254], at__gte=since
+    ).count()
     if locks >= REPEATED_LOCK_ALERT:
         admins = User.objects.filter(role=Role.ITG_ADMIN, is_active=True)
         notify(users=admins, title=f"Account locked {locks} times in 24 hours: {user.email}",
@@ -299,7 +301,9 @@ def otp_login_complete(*, request, device: TOTPDevice) -> None:
     request.session.cycle_key()
     if old_key:
         LoginSession.objects.filter(session_key=old_key).update(session_key=request.session.session_key)
-    record(action=Action.OTP_VERIFIED, by=request.user, obj=request.user, reason=f"device {device.name}"[:500])
+    record(
+        action=Action.OTP_VERIFIED, by=request.user, obj=request.user, reason=f"device {device.name}"[:500]
+    )
 
 
 @transaction.atomic

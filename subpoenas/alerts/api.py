@@ -39,7 +39,9 @@ class AlertOut(serializers.ModelSerializer):
     campaign = serializers.CharField(source="campaign.name")
     campaign_kind = serializers.CharField(source="campaign.kind")
     states = serializers.SerializerMethodField()
-    my_copy = serializers.SerializerMethodField(help_text="Your office's copy (AG users); null for ITG staff.")
+    my_copy = serializers.SerializerMethodField(
+        help_text="Your office's copy (AG users); null for ITG staff."
+    )
     url = serializers.SerializerMethodField()
     packet_pdf_url = serializers.SerializerMethodField()
 
@@ -63,7 +65,9 @@ class AlertOut(serializers.ModelSerializer):
 
 
 class AlertDetailOut(AlertOut):
-    packet = serializers.JSONField(help_text="The frozen packet (sent alerts): volume, caller IDs, hop paths, laws.")
+    packet = serializers.JSONField(
+        help_text="The frozen packet (sent alerts): volume, caller IDs, hop paths, laws."
+    )
 
     class Meta(AlertOut.Meta):
         fields = AlertOut.Meta.fields + ["summary", "packet"]

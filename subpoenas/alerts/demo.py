@@ -41,7 +41,10 @@ def seed_alerts(reference: dt.datetime) -> int:
                            min_volume=0, campaign_kinds=[], is_active=True)  # fmt: skip
     period = triggers.period_of(reference.date() - dt.timedelta(days=1), WINDOW)
     picked = _campaigns_hitting_texas(period)
-    alerts = [services.alert_create(by=ivy, campaign=c, period_start=period[0], period_end=period[1]) for c in picked]
+    alerts = [
+        services.alert_create(by=ivy, campaign=c, period_start=period[0], period_end=period[1])
+        for c in picked
+    ]
     for alert in alerts[1:]:
         services.alert_edit(by=ivy, alert=alert, title=alert.title, state_statutes=STATUTES,
                             summary="The ITG traced these calls through the providers below. Calls into your "
@@ -55,7 +58,9 @@ def seed_alerts(reference: dt.datetime) -> int:
     if len(copies) > 2:
         from subpoenas.demo import _pdf
 
-        pdf = _pdf("In re robocall campaign records (demo)", [("All records of the campaign's calls.", [], [])])
+        pdf = _pdf(
+            "In re robocall campaign records (demo)", [("All records of the campaign's calls.", [], [])]
+        )
         recipient.alert_request_records(by=tess, copy=copies[2], demand_file=as_upload(pdf, "subpoena.pdf"))
     services.rules_run(today=reference.date(), by=None)  # the hourly beat's first run: more drafts
     return Alert.objects.count()

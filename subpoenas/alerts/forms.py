@@ -64,7 +64,16 @@ class RuleForm(forms.ModelForm):
 
     class Meta:
         model = AlertRule
-        fields = ["name", "kind", "threshold", "window_days", "storm_hours", "min_volume", "campaign_kinds", "is_active"]
+        fields = [
+            "name",
+            "kind",
+            "threshold",
+            "window_days",
+            "storm_hours",
+            "min_volume",
+            "campaign_kinds",
+            "is_active",
+        ]
 
 
 class SubscriptionForm(forms.Form):

@@ -39,7 +39,9 @@ class AlertRule(models.Model):
     window_days = models.PositiveSmallIntegerField(
         default=7, help_text="Length of the period; periods are aligned (7 days: Monday to Sunday)."
     )
-    storm_hours = models.PositiveSmallIntegerField(default=6, help_text="Storm rules: calls within this many hours.")
+    storm_hours = models.PositiveSmallIntegerField(
+        default=6, help_text="Storm rules: calls within this many hours."
+    )
     min_volume = models.PositiveIntegerField(
         default=0, help_text="Ignore campaigns with fewer calls in the period (growth from nothing is noise)."
     )
@@ -70,7 +72,9 @@ class Alert(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True, help_text="ITG staff's words to the recipients.")
-    triggers = models.JSONField(default=list, blank=True, help_text="[{rule, kind, reason, at}] that drafted it.")
+    triggers = models.JSONField(
+        default=list, blank=True, help_text="[{rule, kind, reason, at}] that drafted it."
+    )
     state_statutes = models.JSONField(
         default=dict, blank=True, help_text="State code -> the state's own statute, filled in by ITG staff."
     )
@@ -93,8 +97,12 @@ class Alert(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             # One alert per campaign and period: a rule that fires again (or another rule) updates it.
-            models.UniqueConstraint(fields=["campaign", "period_start", "period_end"], name="alert_once_per_period"),
-            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="alert_period_ordered"),
+            models.UniqueConstraint(
+                fields=["campaign", "period_start", "period_end"], name="alert_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="alert_period_ordered"
+            ),
             models.CheckConstraint(
                 condition=Q(status="draft") | (Q(packet__isnull=False) & Q(document__isnull=False)),
                 name="sent_alert_has_packet",

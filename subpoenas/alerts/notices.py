@@ -16,7 +16,9 @@ from subpoenas.alerts.models import AlertRecipient
 
 def notify_copies(copy_ids: list[int]) -> None:
     """One notice per copy to every active user of its office (a copy already told is skipped: `key`)."""
-    copies = AlertRecipient.objects.filter(pk__in=copy_ids, digest=False).select_related("alert__campaign", "office")
+    copies = AlertRecipient.objects.filter(pk__in=copy_ids, digest=False).select_related(
+        "alert__campaign", "office"
+    )
     for copy in copies:
         alert = copy.alert
         users = list(User.objects.filter(office=copy.office, is_active=True))
@@ -27,4 +29,6 @@ def notify_copies(copy_ids: list[int]) -> None:
         )
         notify(users=users, title=title, body=body, url=reverse("alerts:detail", args=[alert.pk]),
                key=f"alert:{alert.pk}")  # fmt: skip
-    AlertRecipient.objects.filter(pk__in=[c.pk for c in copies], notified_at=None).update(notified_at=timezone.now())
+    AlertRecipient.objects.filter(pk__in=[c.pk for c in copies], notified_at=None).update(
+        notified_at=timezone.now()
+    )

@@ -39,8 +39,14 @@ def _iso(value: dt.datetime | None) -> str:
 
 
 def packet_data(
-    activity: CampaignActivity, *, reference: str, title: str, summary: str, period: tuple[dt.date, dt.date],
-    recipients: list[tuple[str, str, int]], statutes: dict[str, str],
+    activity: CampaignActivity,
+    *,
+    reference: str,
+    title: str,
+    summary: str,
+    period: tuple[dt.date, dt.date],
+    recipients: list[tuple[str, str, int]],
+    statutes: dict[str, str],
 ) -> dict:
     """The packet as JSON-safe data. `recipients`: (office name, state, calls into the state)."""
     s = activity.summary
@@ -105,7 +111,9 @@ def packet_json(packet: dict) -> bytes:
 def data_exhibits(packet: dict) -> list[DataExhibit]:
     stem = packet["reference"]
     return [
-        DataExhibit(f"{stem}-hops.csv", packet_csv(packet), "Hop paths of the campaign's tracebacks, one row per hop"),
+        DataExhibit(
+            f"{stem}-hops.csv", packet_csv(packet), "Hop paths of the campaign's tracebacks, one row per hop"
+        ),
         DataExhibit(f"{stem}-packet.json", packet_json(packet), "The whole packet's data"),
     ]
 

@@ -70,7 +70,9 @@ def alert_open_investigation(*, by, copy: AlertRecipient, title: str = "", refer
     if copy.case_id:
         raise ValidationError(f"An investigation is already open for this alert: case “{copy.case.title}”.")
     alert = copy.alert
-    case = case_create(by=by, title=title.strip() or f"{alert.campaign.name} ({alert.reference})", reference=reference)
+    case = case_create(
+        by=by, title=title.strip() or f"{alert.campaign.name} ({alert.reference})", reference=reference
+    )
     now = timezone.now()
     fields = {"case": case, "investigation_at": now, "status": _further(copy.status, S.INVESTIGATING)}
     if copy.acknowledged_at is None:
@@ -119,5 +121,10 @@ def alert_request_records(*, by, copy: AlertRecipient, demand_file, attachments=
             records_requested_at=now, status=_further(copy.status, S.RECORDS_REQUESTED)
         )
         copy.records_requested_at, copy.status = now, _further(copy.status, S.RECORDS_REQUESTED)
-        record(action=Action.ALERT_RECORDS_REQUESTED, by=by, obj=copy, changes={"intake_draft": [None, str(draft.pk)]})
+        record(
+            action=Action.ALERT_RECORDS_REQUESTED,
+            by=by,
+            obj=copy,
+            changes={"intake_draft": [None, str(draft.pk)]},
+        )
     return draft

@@ -36,7 +36,9 @@ def _digest(sub: Subscription | None) -> bool:
 def routing_for(*, kind: str, by_state: dict[str, int], extra_offices: list[Office]) -> Routing:
     """Two queries: the AG offices with their subscriptions, and the task-force subscriptions."""
     affected = [s for s, n in by_state.items() if n]
-    offices = Office.objects.filter(kind=Office.Kind.AG, state__in=affected).select_related("alert_subscription")
+    offices = Office.objects.filter(kind=Office.Kind.AG, state__in=affected).select_related(
+        "alert_subscription"
+    )
     routes: dict[int, Route] = {}
     skipped: list[str] = []
     for office in sorted(offices, key=lambda o: o.state):
@@ -51,7 +53,9 @@ def routing_for(*, kind: str, by_state: dict[str, int], extra_offices: list[Offi
     followers = Subscription.objects.filter(office__kind=Office.Kind.AG).exclude(task_force_kinds=[])
     for sub in followers.select_related("office"):
         if kind in sub.task_force_kinds and sub.office_id not in routes:
-            routes[sub.office_id] = Route(sub.office, R.SUBSCRIBED, by_state.get(sub.office.state, 0), _digest(sub))
+            routes[sub.office_id] = Route(
+                sub.office, R.SUBSCRIBED, by_state.get(sub.office.state, 0), _digest(sub)
+            )
     for office in extra_offices:
         if office.pk not in routes:
             routes[office.pk] = Route(office, R.SHARED, by_state.get(office.state, 0), False)

@@ -46,7 +46,9 @@ def alert_for(user, pk, *, denied: str = Action.ALERT_VIEW_DENIED) -> Alert:
         # An alert is routed to several states, so the denial names none; its label says which alert it was.
         label = Alert.objects.filter(pk=pk).values_list("pk", flat=True).first()
         matter = ("", f"Alert {label}") if label else None
-        record_denied(user, action=denied, object_type="alerts.alert", object_id=pk, matter=matter, noun="alert")
+        record_denied(
+            user, action=denied, object_type="alerts.alert", object_id=pk, matter=matter, noun="alert"
+        )
         raise Http404("No such alert.")
     return alert
 
@@ -55,11 +57,17 @@ def copy_for(user, alert: Alert) -> AlertRecipient | None:
     """The user's office's copy of an alert (None for ITG staff)."""
     if user.is_itg_staff:
         return None
-    return AlertRecipient.objects.select_related("office", "case").filter(alert=alert, office_id=user.office_id).first()
+    return (
+        AlertRecipient.objects.select_related("office", "case")
+        .filter(alert=alert, office_id=user.office_id)
+        .first()
+    )
 
 
 def recipients_of(alert: Alert) -> list[AlertRecipient]:
-    return list(alert.recipients.select_related("office", "acknowledged_by", "case").order_by("office__state"))
+    return list(
+        alert.recipients.select_related("office", "acknowledged_by", "case").order_by("office__state")
+    )
 
 
 def rules() -> list[AlertRule]:

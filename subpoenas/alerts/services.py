@@ -26,7 +26,16 @@ from subpoenas.responses.models import IssuedDocument
 from tracebacks import alerting
 from tracebacks.models import Campaign
 
-RULE_FIELDS = ("name", "kind", "threshold", "window_days", "storm_hours", "min_volume", "campaign_kinds", "is_active")
+RULE_FIELDS = (
+    "name",
+    "kind",
+    "threshold",
+    "window_days",
+    "storm_hours",
+    "min_volume",
+    "campaign_kinds",
+    "is_active",
+)
 
 
 def check_kinds(kinds, field: str) -> list[str]:
@@ -47,7 +56,9 @@ def rule_save(*, by, rule: AlertRule | None = None, **fields) -> AlertRule:
     """Create or change a rule (ITG administrators); the audit event lists each changed field."""
     if not by.is_itg_admin:
         raise PermissionDenied("Only ITG administrators change alert rules.")
-    fields["campaign_kinds"] = check_kinds(fields.get("campaign_kinds", rule.campaign_kinds if rule else []), "campaign_kinds")
+    fields["campaign_kinds"] = check_kinds(
+        fields.get("campaign_kinds", rule.campaign_kinds if rule else []), "campaign_kinds"
+    )
     if fields.get("kind", rule.kind if rule else "") not in AlertRule.Kind.values:
         raise ValidationError({"kind": f"Choose one of: {', '.join(AlertRule.Kind.values)}."})
     created = rule is None
@@ -59,7 +70,12 @@ def rule_save(*, by, rule: AlertRule | None = None, **fields) -> AlertRule:
     rule.updated_by, rule.updated_at = by, timezone.now()
     rule.full_clean()
     rule.save()
-    record(action=Action.ALERT_RULE_CREATED if created else Action.ALERT_RULE_CHANGED, by=by, obj=rule, changes=changes)
+    record(
+        action=Action.ALERT_RULE_CREATED if created else Action.ALERT_RULE_CHANGED,
+        by=by,
+        obj=rule,
+        changes=changes,
+    )
     return rule
 
 
@@ -80,9 +96,11 @@ def rules_run(*, today: dt.date | None = None, by=None) -> list[Alert]:
 def alert_draft_for(*, rule: AlertRule, firing: triggers.Firing, period, by=None) -> Alert | None:
     """The campaign's alert for the period: drafted once, then updated while it is a draft; once sent,
     left alone (None). The unique constraint settles two runs racing to draft it."""
-    alert = Alert.objects.select_for_update().filter(
-        campaign_id=firing.campaign_id, period_start=period[0], period_end=period[1]
-    ).first()
+    alert = (
+        Alert.objects.select_for_update()
+        .filter(campaign_id=firing.campaign_id, period_start=period[0], period_end=period[1])
+        .first()
+    )
     trigger = {"rule": rule.pk, "rule_name": rule.name, "kind": rule.kind, "reason": firing.reason}
     if alert is None:
         try:
@@ -116,7 +134,9 @@ def _require_itg(by, what: str) -> None:
 
 
 @transaction.atomic
-def alert_create(*, by, campaign: Campaign, period_start: dt.date, period_end: dt.date, title: str = "") -> Alert:
+def alert_create(
+    *, by, campaign: Campaign, period_start: dt.date, period_end: dt.date, title: str = ""
+) -> Alert:
     """ITG staff draft an alert by hand (no rule fired)."""
     _require_itg(by, "draft alerts")
     if period_end < period_start:
@@ -132,7 +152,9 @@ def alert_create(*, by, campaign: Campaign, period_start: dt.date, period_end: d
 
 
 @transaction.atomic
-def alert_edit(*, by, alert: Alert, title: str, summary: str, state_statutes: dict, extra_offices=None) -> Alert:
+def alert_edit(
+    *, by, alert: Alert, title: str, summary: str, state_statutes: dict, extra_offices=None
+) -> Alert:
     """ITG staff edit a draft: its title, their words to the recipients, the states' statutes, added offices."""
     _require_itg(by, "edit alerts")
     if not Alert.objects.filter(pk=alert.pk, status=Alert.Status.DRAFT).exists():
@@ -206,12 +228,20 @@ def alert_send(*, by, alert: Alert) -> Alert:
     except Exception as error:
         discard_stored(signed)
         if not isinstance(error, ValidationError | PermissionDenied):
-            record(action=Action.ALERT_SEND_FAILED, by=by, obj=alert, outcome=Outcome.FAILED, reason=str(error)[:500])
+            record(
+                action=Action.ALERT_SEND_FAILED,
+                by=by,
+                obj=alert,
+                outcome=Outcome.FAILED,
+                reason=str(error)[:500],
+            )
         raise
 
 
 @transaction.atomic
-def _register_send(by, alert: Alert, packet: dict, routing: Routing, rendered: BatesPdf, signed: SignedFile) -> Alert:
+def _register_send(
+    by, alert: Alert, packet: dict, routing: Routing, rendered: BatesPdf, signed: SignedFile
+) -> Alert:
     document = issued_document_create(
         signed=signed, kind=IssuedDocument.Kind.ALERT, title=f"Alert {alert.reference}: {alert.title}",
         bates_prefix=alert.reference, bates_first=rendered.first, bates_last=rendered.last,
@@ -226,7 +256,13 @@ def _register_send(by, alert: Alert, packet: dict, routing: Routing, rendered: B
                        delivered_at=now)
         for r in routing.routes
     )  # fmt: skip
-    alert.status, alert.packet, alert.document, alert.sent_by, alert.sent_at = Alert.Status.SENT, packet, document, by, now
+    alert.status, alert.packet, alert.document, alert.sent_by, alert.sent_at = (
+        Alert.Status.SENT,
+        packet,
+        document,
+        by,
+        now,
+    )
     record(action=Action.ALERT_SENT, by=by, obj=alert, changes={
         "recipients": [None, [f"{r.office.state} ({r.reason}{', digest' if r.digest else ''})" for r in routing.routes]],
         "sha256": [None, document.sha256], "bates": [None, document.bates_range]})  # fmt: skip

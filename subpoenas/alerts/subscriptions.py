@@ -38,7 +38,9 @@ def subscription_set(*, by, office: Office, campaign_kinds=(), min_volume: int =
     values = {"campaign_kinds": check_kinds(campaign_kinds, "campaign_kinds"), "min_volume": int(min_volume),
               "delivery": delivery, "task_force_kinds": check_kinds(task_force_kinds, "task_force_kinds")}  # fmt: skip
     sub = Subscription.objects.select_for_update().filter(office=office).first()
-    changes = {k: [getattr(sub, k) if sub else None, v] for k, v in values.items() if not sub or getattr(sub, k) != v}
+    changes = {
+        k: [getattr(sub, k) if sub else None, v] for k, v in values.items() if not sub or getattr(sub, k) != v
+    }
     sub = sub or Subscription(office=office, updated_by=by)
     for name, value in values.items():
         setattr(sub, name, value)
@@ -73,7 +75,12 @@ def digest_send(*, office: Office) -> int:
     notify(users=users, title=f"ITG alerts: weekly digest ({len(pending)})", body="\n".join(lines),
            url=reverse("alerts:list"), key=f"alert-digest:{office.pk}:{week}")  # fmt: skip
     AlertRecipient.objects.filter(pk__in=[c.pk for c in pending]).update(notified_at=timezone.now())
-    record(action=Action.ALERT_DIGEST_SENT, by=None, obj=office, changes={"alerts": [None, [c.alert.reference for c in pending]]})
+    record(
+        action=Action.ALERT_DIGEST_SENT,
+        by=None,
+        obj=office,
+        changes={"alerts": [None, [c.alert.reference for c in pending]]},
+    )
     return len(pending)
 
 

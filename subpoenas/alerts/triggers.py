@@ -70,7 +70,9 @@ def evaluate(rule: AlertRule, period: tuple[dt.date, dt.date]) -> list[Firing]:
         for s in summaries:
             peak = max_in_window(times.get(s.campaign_id, []), rule.storm_hours)
             if peak >= rule.threshold:
-                out.append(Firing(s.campaign_id, s.name, f"storm: {peak} calls within {rule.storm_hours} hours"))
+                out.append(
+                    Firing(s.campaign_id, s.name, f"storm: {peak} calls within {rule.storm_hours} hours")
+                )
         return out
     names = {s.campaign_id: s for s in summaries}
     if rule.kind == K.ORIGIN:
@@ -92,7 +94,13 @@ def _growth(rule: AlertRule, summaries, start: dt.datetime) -> list[Firing]:
         prior = before.get(s.campaign_id, 0)
         growth = (s.total - prior) * 100 // prior if prior else None
         if prior and growth >= rule.threshold:
-            out.append(Firing(s.campaign_id, s.name, f"{s.total} calls against {prior} in the previous period (+{growth}%)"))
+            out.append(
+                Firing(
+                    s.campaign_id,
+                    s.name,
+                    f"{s.total} calls against {prior} in the previous period (+{growth}%)",
+                )
+            )
         elif not prior and s.total >= max(rule.min_volume, 1) and rule.min_volume:
             out.append(Firing(s.campaign_id, s.name, f"{s.total} calls, none in the previous period"))
     return out

@@ -36,7 +36,9 @@ class AlertListView(MatterUserRequiredMixin, View):
         status = request.GET.get("status", "")
         status = status if status in Alert.Status.values else ""
         rows = selectors.alert_list(request.user, status=status)
-        return render(request, "alerts/list.html", {"rows": rows, "status": status, "statuses": Alert.Status.choices})
+        return render(
+            request, "alerts/list.html", {"rows": rows, "status": status, "statuses": Alert.Status.choices}
+        )
 
 
 class AlertDetailView(MatterUserRequiredMixin, View):
@@ -58,7 +60,11 @@ class AlertDetailView(MatterUserRequiredMixin, View):
 
 def _edit_form(alert: Alert, routing, data=None) -> AlertEditForm:
     states = [r.office.state for r in routing.routes]
-    initial = {"title": alert.title, "summary": alert.summary, "extra_offices": list(alert.extra_offices.all())}
+    initial = {
+        "title": alert.title,
+        "summary": alert.summary,
+        "extra_offices": list(alert.extra_offices.all()),
+    }
     return AlertEditForm(data, initial=initial, states=states, statutes=alert.state_statutes)
 
 
@@ -170,7 +176,9 @@ class RecordsRequestView(MatterUserRequiredMixin, View):
         alert, copy = _own_copy(request, pk)
         form = RecordsRequestForm(request.POST, request.FILES)
         try:
-            draft = recipient.alert_request_records(by=request.user, copy=copy, demand_file=request.FILES.get("document"))
+            draft = recipient.alert_request_records(
+                by=request.user, copy=copy, demand_file=request.FILES.get("document")
+            )
         except (ValidationError, PermissionDenied) as error:
             for name, errors in getattr(error, "message_dict", {"document": [str(error)]}).items():
                 form.add_error("document" if name in ("document", "__all__") else None, errors)
@@ -186,7 +194,9 @@ class RulesView(ITGStaffRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         touched = services.rules_run(by=request.user)
-        messages.success(request, f"Rules run: {len(touched)} draft{'s' if len(touched) != 1 else ''} created or updated.")
+        messages.success(
+            request, f"Rules run: {len(touched)} draft{'s' if len(touched) != 1 else ''} created or updated."
+        )
         return redirect("alerts:list")
 
 
@@ -221,8 +231,16 @@ class SubscriptionView(MatterUserRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
         office = self._office(request)
         sub = selectors.subscription_of(office)
-        initial = {"campaign_kinds": sub.campaign_kinds, "min_volume": sub.min_volume, "delivery": sub.delivery,
-                   "task_force_kinds": sub.task_force_kinds} if sub else {"delivery": Subscription.Delivery.IMMEDIATE}
+        initial = (
+            {
+                "campaign_kinds": sub.campaign_kinds,
+                "min_volume": sub.min_volume,
+                "delivery": sub.delivery,
+                "task_force_kinds": sub.task_force_kinds,
+            }
+            if sub
+            else {"delivery": Subscription.Delivery.IMMEDIATE}
+        )
         context = {"form": SubscriptionForm(initial=initial), "sub": sub,
                    "may_edit": subscriptions.may_subscribe(request.user, office)}  # fmt: skip
         return render(request, "alerts/subscription.html", context)

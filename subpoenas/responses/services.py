@@ -128,7 +128,9 @@ def _claim(response_id: int) -> Response | None:
 
 def _progress(response: Response, percent: int, label: str) -> None:
     Response.objects.filter(pk=response.pk, status=R.RENDERING).update(
-        progress=percent, progress_label=label, started_at=timezone.now()  # the heartbeat of a live render
+        progress=percent,
+        progress_label=label,
+        started_at=timezone.now(),  # the heartbeat of a live render
     )
 
 
@@ -184,7 +186,9 @@ def responses_sweep_stale() -> dict:
 
     cutoff = timezone.now() - STALE_RENDER
     failed = 0
-    for response in Response.objects.filter(status=R.RENDERING, started_at__lt=cutoff).select_related("created_by"):
+    for response in Response.objects.filter(status=R.RENDERING, started_at__lt=cutoff).select_related(
+        "created_by"
+    ):
         with transaction.atomic():
             if Response.objects.filter(pk=response.pk, status=R.RENDERING, started_at__lt=cutoff).update(
                 status=R.FAILED, error=LOST_WORKER, progress=0, progress_label=""
@@ -192,7 +196,9 @@ def responses_sweep_stale() -> dict:
                 failed += 1
                 record(action=Action.RESPONSE_SIGN_FAILED, by=response.created_by, obj=response,
                        outcome=Outcome.FAILED, reason=LOST_WORKER)  # fmt: skip
-    queued = list(Response.objects.filter(status=R.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True))
+    queued = list(
+        Response.objects.filter(status=R.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True)
+    )
     for pk in queued:
         sign_response.delay(pk)  # the claim is a compare-and-set: a duplicate message is a no-op
     return {"failed": failed, "requeued": len(queued)}

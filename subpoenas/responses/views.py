@@ -34,7 +34,9 @@ class VerifyView(LoginRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         if refused := page_refusal(request, VerificationThrottle):
-            response = render(request, self.template, {"form": VerifyForm(), "throttled": refused[0]}, status=429)
+            response = render(
+                request, self.template, {"form": VerifyForm(), "throttled": refused[0]}, status=429
+            )
             response["Retry-After"] = str(refused[1])
             return response
         form = VerifyForm(request.POST, request.FILES)

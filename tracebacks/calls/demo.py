@@ -95,7 +95,11 @@ def seed_calls(reference: datetime, *, per_traceback: int = 36, seed: int = 9, b
                 at = min(reference, call_at + timedelta(minutes=rng.gauss(0, 2 * 24 * 60)))
                 state = rng.choice(states)
                 npa = rng.choice(by_state[state])
-                to = called if k == 0 else f"+1{npa}{rng.randint(2, 9)}{rng.randint(0, 99):02d}{rng.randint(0, 9999):04d}"
+                to = (
+                    called
+                    if k == 0
+                    else f"+1{npa}{rng.randint(2, 9)}{rng.randint(0, 99):02d}{rng.randint(0, 9999):04d}"
+                )
                 state = state if k else (state_of_number(called) or state)
                 caller = rng.choice(pool)
                 record = CallRecord(

@@ -58,7 +58,9 @@ class Declaration:
             parts = [self.source, "id", str(record.get("provider_id") or ""), rid]
         else:
             parts = [self.source, *fields]
-        return hashlib.md5(SEP.join(parts).encode("utf-8", "surrogateescape"), usedforsecurity=False).hexdigest()
+        return hashlib.md5(
+            SEP.join(parts).encode("utf-8", "surrogateescape"), usedforsecurity=False
+        ).hexdigest()
 
 
 def q(text: str) -> str:

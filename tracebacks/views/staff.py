@@ -24,8 +24,6 @@ from tracebacks.views.common import CountedPaginator, apply_errors, message_of
 PAGE_SIZE = 50
 
 
-
-
 def _provider_filter(text: str) -> tuple[int | None, str]:
     """The provider filter takes an id (from links) or what staff type: RMD number, FRN or name."""
     if not text or text.isdigit() and len(text) < 8:

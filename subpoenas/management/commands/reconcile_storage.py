@@ -30,4 +30,6 @@ class Command(BaseCommand):
         for key in missing:
             self.stdout.write(f"missing {key}")
         action = "removed" if repair else "found (run with --repair to remove them)"
-        self.stdout.write(f"{len(orphans)} orphan file(s) {action}; {len(missing)} row(s) without their file.")
+        self.stdout.write(
+            f"{len(orphans)} orphan file(s) {action}; {len(missing)} row(s) without their file."
+        )
