@@ -163,3 +163,12 @@ def test_every_route_answers_every_role_as_declared(world):
     if wrong:
         problems.append("Routes that do not answer as declared:\n" + "\n".join(wrong))
     assert not problems, "\n\n".join(problems)
+
+
+def test_every_route_is_declared_in_the_table():
+    """The quick half of the sweep (no database): a new route without its line in POLICY fails at once."""
+    site_names = [n for n in route_names() if not n.startswith("admin:")]
+    undeclared = [n for n in site_names if n not in policy.POLICY]
+    stale = sorted(set(policy.POLICY) - set(site_names))
+    assert not undeclared, f"routes missing from tests/policy.py POLICY: {undeclared}"
+    assert not stale, f"POLICY lines for routes that no longer exist: {stale}"
