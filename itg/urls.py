@@ -30,7 +30,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/redoc/", RedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/", include("cases.api_urls")),
-    path("api/", include("subpoenas.api_urls")),
+    path("api/", include("subpoenas.api.urls")),
     path("api/", include("subpoenas.responses.api_urls")),
     path("api/", include("subpoenas.alerts.api_urls")),
     path("api/provider/", include("tracebacks.api.urls")),

@@ -331,7 +331,7 @@ def test_a_slot_that_never_completed_expires_and_the_retry_submits_once(people, 
 
     from django.utils import timezone
 
-    from subpoenas import api
+    from subpoenas.api import views as api
     from subpoenas.models import IdempotencyKey
 
     client = api_as(people.tess)

@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from itg.notifications.views import NotificationListAPI, NotificationReadAPI
-from subpoenas.api import CalendarFeedView, DemandViewSet, ExtractView
+from subpoenas.api.views import CalendarFeedView, DemandViewSet, ExtractView
 
 router = SimpleRouter()
 router.register("demands/extract", ExtractView, basename="demand-extract")
