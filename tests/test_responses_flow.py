@@ -193,6 +193,40 @@ def test_prepared_response_is_signed_valid_and_holds_every_record_and_answer(
     assert AuditEvent.objects.filter(action="demand.sign_response").count() == 1
 
 
+def test_exhibits_are_ruled_tables_in_the_page_each_hop_on_one_line(people, tmp_path, on_commit):
+    """Issue 13 item 3: exhibits as tables (no monospaced text), each hop's provider and times on one line,
+    no value split, nothing past the right margin."""
+    names = ["Lone Star Interconnect LLC", "Gulf Coast Voice Exchange Inc", "Robo Origin Telecom LLC"]
+    providers = [make_provider(name) for name in names]
+    demand = in_progress_demand(phone_numbers=["+12145550142"])
+    tb = make_completed_traceback(by=people.ivy, providers=providers)
+    request = demand.requests.get(number=1)
+    evidence.evidence_propose(request=request, by=people.ivy)
+    evidence.request_answer_set(request=request, kind="produced", by=people.ivy)
+    with on_commit():
+        response = services.response_prepare(demand=demand, by=people.ivy)
+    response.refresh_from_db()
+    pdf = signed_bytes(response)
+    lines = pdf_text(pdf, tmp_path).splitlines()
+    for n, provider in enumerate(providers, start=1):
+        asked = (tb.call_at + dt.timedelta(hours=n)).strftime("%Y-%m-%d %H:%M")
+        answered = (tb.call_at + dt.timedelta(hours=n, minutes=120)).strftime("%Y-%m-%d %H:%M")
+        row = [line for line in lines if provider.business_name in line and asked in line]
+        assert len(row) == 1, f"hop {n}: {provider.business_name} and {asked} not on one line"
+        assert f"({provider.rmd_number})" in row[0] and answered in row[0]
+        assert ("Customer identified" if n == 3 else f"Upstream named (hop {n + 1})") in row[0]
+    assert any("Provider (RMD number)" in line and "Asked (UTC)" in line for line in lines)  # column names
+    assert any(
+        f"TB-{tb.pk:07d}" in line and "SSA" in line for line in lines if "Exhibit" not in line
+    )  # index
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    assert "Mono" not in poppler("pdffonts", str(tmp_path / "r.pdf"))  # no monospaced text anywhere
+    # Every word inside the page's right margin (letter, 2 cm margins: text ends by 612 - 56.7 pt).
+    bbox = poppler("pdftotext", "-bbox", str(tmp_path / "r.pdf"), "-")
+    right_edges = [float(x) for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', bbox)]
+    assert right_edges and max(right_edges) <= 612 - 56.6
+
+
 def test_a_one_byte_change_to_the_signed_response_is_reported_altered(people, on_commit):
     from tests.responses_helpers import flip_one_byte
 

@@ -52,6 +52,7 @@ def _hop_row(hop: Hop) -> HopRow:
         answered_at=hop.answered_at,
         answer=hop.get_answer_display(),
         upstream=hop.upstream.business_name if hop.upstream_id else "",
+        upstream_rmd=(hop.upstream.rmd_number or "") if hop.upstream_id else "",
         attestation=hop.attestation,
         origid=str(hop.origid) if hop.origid else "",
     )
