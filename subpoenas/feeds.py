@@ -1,4 +1,5 @@
-"""A per-user calendar feed (ICS) of due dates, at a secret URL the user can revoke.
+"""A per-user calendar feed (ICS) of due dates, at a secret URL the user can revoke: the services and the
+ICS text (the pages are in `subpoenas/feed_views.py`).
 
 Calendar programs cannot log in, so the URL carries a random token; only its SHA-256 is stored, so the
 URL is shown once, when made. Revoking deletes it; making a new one revokes the old. The feed lists only
@@ -12,16 +13,9 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views import View
 
-from itg.accounts.middleware import otp_exempt
-from itg.accounts.roles import MatterUserRequiredMixin
 from itg.audit.actions import Action
 from itg.audit.services import record
 from subpoenas.models import CalendarFeed
@@ -44,6 +38,7 @@ def calendar_feed_create(*, by) -> str:
 
 @transaction.atomic
 def calendar_feed_revoke(*, by) -> None:
+    """End the user's feed: calendar programs polling the old address get 404 from now on."""
     if CalendarFeed.objects.filter(user=by).delete()[0]:
         record(action=Action.CALENDAR_FEED_REVOKED, by=by)
 
@@ -87,29 +82,16 @@ def ics_for(user) -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-@login_not_required
-@otp_exempt
-def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
-    """The feed itself: no session, the token is the credential."""
+def calendar_feed_exists(user) -> bool:
+    return CalendarFeed.objects.filter(user=user).exists()
+
+
+@transaction.atomic
+def calendar_feed_fetch(token: str) -> str | None:
+    """The ICS text behind a feed token, recorded as fetched by its owner; None for an unknown token or a
+    deactivated owner (the feed answers 404 to both alike)."""
     feed = CalendarFeed.objects.select_related("user__office").filter(token_hash=_hash(token)).first()
     if feed is None or not feed.user.is_active:
-        raise Http404("No such calendar feed.")
+        return None
     record(action=Action.CALENDAR_FEED_FETCHED, by=feed.user)
-    response = HttpResponse(ics_for(feed.user), content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-class CalendarFeedManageView(MatterUserRequiredMixin, View):
-    def get(self, request: HttpRequest) -> HttpResponse:
-        exists = CalendarFeed.objects.filter(user=request.user).exists()
-        token = request.session.pop("new_feed_token", None)
-        url = request.build_absolute_uri(reverse("subpoenas:calendar-ics", args=[token])) if token else ""
-        return render(request, "subpoenas/calendar.html", {"exists": exists, "url": url})
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        if request.POST.get("revoke"):
-            calendar_feed_revoke(by=request.user)
-        else:
-            request.session["new_feed_token"] = calendar_feed_create(by=request.user)
-        return redirect("subpoenas:calendar")
+    return ics_for(feed.user)

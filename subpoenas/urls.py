@@ -1,6 +1,6 @@
 from django.urls import path
 
-from subpoenas import feeds, intake_views, views
+from subpoenas import feed_views, intake_views, views
 
 app_name = "subpoenas"
 
@@ -8,8 +8,8 @@ urlpatterns = [
     path("", views.DemandListView.as_view(), name="list"),
     path("new/", intake_views.IntakeUploadView.as_view(), name="create"),
     path("new/<uuid:pk>/", intake_views.IntakeReviewView.as_view(), name="review"),
-    path("calendar/", feeds.CalendarFeedManageView.as_view(), name="calendar"),
-    path("calendar/<str:token>.ics", feeds.calendar_feed_view, name="calendar-ics"),
+    path("calendar/", feed_views.CalendarFeedManageView.as_view(), name="calendar"),
+    path("calendar/<str:token>.ics", feed_views.calendar_feed_view, name="calendar-ics"),
     path("<int:pk>/", views.DemandDetailView.as_view(), name="detail"),
     path("<int:pk>/transition/", views.DemandTransitionView.as_view(), name="transition"),
     path("<int:pk>/extension/", views.ExtensionAskView.as_view(), name="extension-ask"),
