@@ -234,7 +234,7 @@ elif PRODUCTION and not env_bool("ALLOW_LOCAL_MEDIA", False):
         "machine's disk (set ALLOW_LOCAL_MEDIA=true only for a single-machine installation)."
     )
 
-# --- Signed documents (PAdES, itg/signing.py) --------------------------------------------------------------
+# --- Signed documents (PAdES, itg/signing/) --------------------------------------------------------------
 # The organization's certificate and key as PKCS#12. Without one, a development CA is generated under var/
 # and every signed document says it is a development signature; production refuses to start without one.
 ITG_SIGNING_P12_PATH = env_str("ITG_SIGNING_P12_PATH")
