@@ -178,3 +178,91 @@ def test_detected_pages_explain_and_take_decisions(client, world, people):
     assert DetectedCampaign.objects.get(pk=b.pk).status == S.MERGED
     verified_login(client, people.carl)
     assert client.get(f"/campaigns/detected/{a.pk}/").status_code == 403
+
+
+def test_staff_link_detected_campaigns_to_existing_campaigns_and_the_link_survives_a_full_rerun(
+    world, people, django_capture_on_commit_callbacks
+):
+    from django.db.models import Sum
+
+    from tests.factories import make_campaign
+    from tracebacks.detection.models import DailyRollup
+    from tracebacks.models import Campaign
+
+    scripts, one_of = world
+    tracked = make_campaign("SSA-CalltheSSA", "ssa")  # typed by staff on tracebacks, before detection
+    amazon = make_campaign("Amazon-AuthorizeOrder-P3", "amazon")
+    d, e = campaign_of(one_of[scripts[1][0]]), campaign_of(one_of[scripts[0][0]])
+    # A proposed campaign is confirmed by the link and takes the linked campaign's name.
+    with django_capture_on_commit_callbacks(execute=True):
+        d = services.detected_link(by=people.ivy, detected=d, campaign=tracked)
+    assert (d.status, d.name, d.campaign_id) == (S.CONFIRMED, "SSA-CalltheSSA", tracked.pk)
+    members = sorted(d.members.values_list("object_id", flat=True))
+    assert set(CallRecord.objects.filter(pk__in=members).values_list("campaign_id", flat=True)) == {
+        tracked.pk
+    }
+    assert DailyRollup.objects.filter(campaign=tracked).aggregate(n=Sum("calls"))["n"] == 6
+    # A confirmed campaign moves to another existing campaign; the campaign it had stays (tracebacks may name it).
+    e = services.detected_confirm(by=people.ivy, detected=e, name="Amazon-Order", kind="amazon")
+    own = e.campaign
+    with django_capture_on_commit_callbacks(execute=True):
+        e = services.detected_link(by=people.ivy, detected=e, campaign=amazon)
+    assert e.name == "Amazon-AuthorizeOrder-P3" and Campaign.objects.filter(pk=own.pk).exists()
+    e_calls = list(e.members.values_list("object_id", flat=True))
+    assert set(CallRecord.objects.filter(pk__in=e_calls).values_list("campaign_id", flat=True)) == {amazon.pk}
+    assert not DailyRollup.objects.filter(campaign=own).exists()
+    link = Decision.objects.filter(detected=e, action=Decision.Action.LINK).get()
+    assert link.details == {"campaign": "Amazon-AuthorizeOrder-P3", "from": "Amazon-Order"}
+    assert AuditEvent.objects.filter(action="detection.linked").count() == 2
+
+    services.detection_run_full()
+
+    d.refresh_from_db()
+    e.refresh_from_db()
+    assert (d.status, d.name, d.campaign_id) == (S.CONFIRMED, "SSA-CalltheSSA", tracked.pk)
+    assert (e.name, e.campaign_id) == ("Amazon-AuthorizeOrder-P3", amazon.pk)
+    assert sorted(d.members.values_list("object_id", flat=True)) == members
+    assert set(CallRecord.objects.filter(pk__in=members).values_list("campaign_id", flat=True)) == {
+        tracked.pk
+    }
+    # New calls of the linked script are assigned on import and count under the tracked campaign.
+    fresh = synthetic.planted([scripts[1]], per_campaign=3, seed=11)
+    new = add_calls(fresh, state="CA", day=DAY + dt.timedelta(days=5))
+    assert services.detection_assign_calls(
+        CallRecord.objects.filter(call_at__gte=DAY + dt.timedelta(days=5)).values_list("pk", flat=True)
+    ).assigned == 3  # fmt: skip
+    assert CallRecord.objects.get(pk=new[scripts[1][0]]).campaign_id == tracked.pk
+
+
+def test_links_are_refused_to_others_twice_and_on_closed_campaigns(world, people, client):
+    from tests.factories import make_campaign, verified_login
+
+    scripts, one_of = world
+    tracked = make_campaign("SSA-CalltheSSA", "ssa")
+    d, e = campaign_of(one_of[scripts[1][0]]), campaign_of(one_of[scripts[2][0]])
+    with pytest.raises(PermissionDenied):
+        services.detected_link(by=people.carl, detected=d, campaign=tracked)
+    d = services.detected_link(by=people.ivy, detected=d, campaign=tracked)
+    with pytest.raises(ValidationError, match="already linked"):
+        services.detected_link(by=people.ivy, detected=d, campaign=tracked)
+    services.detected_merge(by=people.ivy, source=e, into=d)
+    with pytest.raises(ValidationError, match="merged"):
+        services.detected_link(
+            by=people.ivy, detected=DetectedCampaign.objects.get(pk=e.pk), campaign=tracked
+        )
+    # Through the page: a campaign that does not exist is a 400 naming the field; nothing changes.
+    verified_login(client, people.ivy)
+    html = client.get(f"/campaigns/detected/{d.pk}/").content.decode()
+    assert "Link to an existing campaign" in html and "Campaign to link to" in html
+    bad = client.post(f"/campaigns/detected/{d.pk}/link/", {"campaign": 987654})
+    assert bad.status_code == 400 and "Select a valid choice" in bad.content.decode()
+    other = make_campaign("SSA-Suspended-P2", "ssa")
+    ok = client.post(f"/campaigns/detected/{d.pk}/link/", {"campaign": other.pk})
+    assert ok.status_code == 302
+    d.refresh_from_db()
+    assert d.campaign_id == other.pk and d.name == "SSA-Suspended-P2"
+    assert list(Decision.objects.filter(detected=d).values_list("action", flat=True)[:2]) == ["link", "merge"]
+    verified_login(client, people.carl)
+    assert client.post(f"/campaigns/detected/{d.pk}/link/", {"campaign": tracked.pk}).status_code == 403
+    d.refresh_from_db()
+    assert d.campaign_id == other.pk

@@ -19,6 +19,12 @@ class ConfirmForm(forms.Form):
         return data
 
 
+class LinkForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        Campaign.objects.order_by("name"), label="Campaign to link to", empty_label="Choose a campaign"
+    )
+
+
 class RenameForm(forms.Form):
     name = forms.CharField(max_length=100)
 

@@ -389,16 +389,18 @@ def _sync_calls(d: DetectedCampaign) -> None:
 def detected_confirm(
     *, by, detected: DetectedCampaign, name: str = "", kind: str = "", campaign: Campaign | None = None
 ) -> DetectedCampaign:
-    """Confirm a detected campaign: link it to an existing campaign, or name it (a campaign is created)."""
+    """Confirm a detected campaign: name it (a campaign is created), or link it to an existing campaign
+    (recorded as a link decision, see `detected_link`)."""
     _require_itg(by)
+    if campaign is not None:
+        return detected_link(by=by, detected=detected, campaign=campaign)
     d = _locked(detected.pk)
     if d.status not in (S.PROPOSED, S.CONFIRMED):
         raise ValidationError(f"This campaign is {d.get_status_display().lower()}: it cannot be confirmed.")
-    if campaign is None:
-        name = _check_name(name)
-        if kind not in Campaign.Kind.values:
-            raise ValidationError({"kind": "Choose the campaign's kind."})
-        campaign = campaign_create(by=by, name=name, kind=kind, description="Found by campaign detection.")
+    name = _check_name(name)
+    if kind not in Campaign.Kind.values:
+        raise ValidationError({"kind": "Choose the campaign's kind."})
+    campaign = campaign_create(by=by, name=name, kind=kind, description="Found by campaign detection.")
     old = d.status
     d.status, d.name, d.campaign = S.CONFIRMED, campaign.name, campaign
     d.confirmed_by, d.confirmed_at = by, timezone.now()
@@ -408,6 +410,42 @@ def detected_confirm(
     Decision.objects.create(detected=d, action=Decision.Action.CONFIRM, by=by, details={"name": d.name})
     record(
         action=Action.DETECTED_CONFIRMED, by=by, obj=d, changes={"status": [old, d.status], "name": d.name}
+    )
+    return d
+
+
+@transaction.atomic
+def detected_link(*, by, detected: DetectedCampaign, campaign: Campaign) -> DetectedCampaign:
+    """Link a detected campaign to a campaign staff already track (one typed on tracebacks, or another
+    detection's), so its calls count under that campaign in trends, alerts and evidence.
+
+    A proposed campaign is confirmed by the link; a confirmed one moves from its current campaign to the
+    chosen one (the old campaign row stays: tracebacks may name it). The detected campaign takes the linked
+    campaign's name. The link is a staff decision: no run changes it (full runs re-point the members'
+    call records at the linked campaign), and calls assigned on import count under it too."""
+    _require_itg(by)
+    d = _locked(detected.pk)
+    if d.status not in (S.PROPOSED, S.CONFIRMED):
+        raise ValidationError(f"This campaign is {d.get_status_display().lower()}: it cannot be linked.")
+    if d.campaign_id == campaign.pk:
+        raise ValidationError({"campaign": f"This campaign is already linked to {campaign.name}."})
+    old_status, old_campaign = d.status, d.campaign
+    d.status, d.name, d.campaign = S.CONFIRMED, campaign.name, campaign
+    if old_status == S.PROPOSED:
+        d.confirmed_by, d.confirmed_at = by, timezone.now()
+    d.save()
+    _sync_calls(d)
+    _refresh_rollups_on_commit(d)
+    details = {"campaign": campaign.name, "from": old_campaign.name if old_campaign else ""}
+    Decision.objects.create(detected=d, action=Decision.Action.LINK, by=by, details=details)
+    record(
+        action=Action.DETECTED_LINKED,
+        by=by,
+        obj=d,
+        changes={
+            "campaign": [old_campaign.pk if old_campaign else None, campaign.pk],
+            "status": [old_status, d.status],
+        },
     )
     return d
 

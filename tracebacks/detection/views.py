@@ -11,7 +11,7 @@ from django.views import View
 
 from itg.accounts.roles import ITGStaffRequiredMixin
 from tracebacks.detection import selectors, services
-from tracebacks.detection.forms import ConfirmForm, MergeForm, RenameForm, SplitForm
+from tracebacks.detection.forms import ConfirmForm, LinkForm, MergeForm, RenameForm, SplitForm
 from tracebacks.detection.models import DetectedCampaign, Member, Run
 from tracebacks.views.common import message_of
 
@@ -55,6 +55,7 @@ class DetectedDetailView(ITGStaffRequiredMixin, View):
             "suggestions": services.suggest_names(d) if d.status == DetectedCampaign.Status.PROPOSED else [],
             "confirm_form": forms.get("confirm") or ConfirmForm(),
             "rename_form": forms.get("rename") or RenameForm(initial={"name": d.name}),
+            "link_form": forms.get("link") or LinkForm(initial={"campaign": d.campaign_id}),
             "merge_form": forms.get("merge") or MergeForm(),
             "split_form": forms.get("split") or SplitForm(),
             "others": selectors.detected_list(request.user)
@@ -82,6 +83,12 @@ class DetectedActionView(ITGStaffRequiredMixin, View):
                     return DetectedDetailView().get(request, pk, forms={"rename": form}, status=400)
                 services.detected_rename(by=by, detected=d, name=form.cleaned_data["name"])
                 messages.success(request, f"Renamed {form.cleaned_data['name']}.")
+            elif action == "link":
+                form = LinkForm(request.POST)
+                if not form.is_valid():
+                    return DetectedDetailView().get(request, pk, forms={"link": form}, status=400)
+                services.detected_link(by=by, detected=d, campaign=form.cleaned_data["campaign"])
+                messages.success(request, f"Linked to {form.cleaned_data['campaign'].name}.")
             elif action == "merge":
                 form = MergeForm(request.POST)
                 if not form.is_valid():
