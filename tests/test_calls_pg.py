@@ -107,3 +107,53 @@ def test_partitions_are_created_ahead(postgres, months):
     created = partitions.create_ahead(months=months, today=date(2040, 1, 15))
     assert created == ["calls_callrecord_p204001", "calls_callrecord_p204002", "calls_callrecord_p204003"]
     assert partitions.create_ahead(months=months, today=date(2040, 1, 15)) == []
+
+
+LINKED = [
+    ["2025550143", "", "2026-03-05 10:00:00", "Austin", "TX", "512", "Other", "Y"],  # A: joins the honeypot row
+    ["2025550143", "", "2026-03-05 10:03:00", "Round Rock", "TX", "512", "Other", "Y"],  # B: A's call
+    ["2025550143", "", "2026-03-05 10:07:00", "Pflugerville", "TX", "512", "Other", "Y"],  # C: through B
+    ["2025550143", "", "2026-03-05 10:30:00", "Austin", "TX", "512", "Other", "Y"],  # 30 minutes on: its own
+    ["2025550143", "", "2026-03-05 10:02:00", "Dallas", "TX", "214", "Other", "Y"],  # another area: its own
+    ["2025550143", "", "2026-03-05", "Austin", "TX", "512", "Other", "Y"],  # date only: its own
+    ["2025550199", "", "2026-03-05 10:01:00", "Austin", "TX", "512", "Other", "Y"],  # another caller
+]  # fmt: skip
+
+
+def _groups() -> set[frozenset[str]]:
+    """The observations as a partition: which rows (by city and time, or source) are one call."""
+    rows = list(CallRecord.objects.values_list("id", "call_group", "source", "consumer_city", "call_at"))
+    by_group: dict[int, set[str]] = {}
+    for _pk, group, source, city, at in rows:
+        by_group.setdefault(group, set()).add(f"{source}:{city}:{at:%H%M}")
+    return {frozenset(members) for members in by_group.values()}
+
+
+def _honeypot_row() -> CallRecord:
+    """A honeypot's answer of the same call a minute later, stored before the FTC file arrives."""
+    row = CallRecord.objects.create(
+        source="honeypot", call_at=datetime(2026, 3, 5, 15, 1, tzinfo=UTC), calling_number="+12025550143",
+        called_number="+15125550100", called_state="TX", dedupe_key="honeypot-1",
+    )  # fmt: skip
+    CallRecord.objects.filter(pk=row.pk).update(call_group=row.pk)
+    return row
+
+
+def test_sql_path_links_observations_as_the_python_path_does(postgres, tmp_path, settings):
+    """Across sources and across chunks (2 rows a chunk): the same calls, linked the same way."""
+    data = ftc_bytes(LINKED)
+    settings.CALL_IMPORT_SQL_MIN_BYTES = 10**12
+    _honeypot_row()
+    import_file(tmp_path, "ftc-dnc", data)
+    by_python = _groups()
+    CallRecord.objects.all().delete()
+    settings.CALL_IMPORT_SQL_MIN_BYTES, settings.CALL_IMPORT_CHUNK_ROWS = 0, 2
+    honeypot = _honeypot_row()
+    import_file(tmp_path, "ftc-dnc", data, name="again.csv")
+    assert _groups() == by_python
+    assert frozenset({"honeypot::1501", "ftc_dnc:Austin:1500", "ftc_dnc:Round Rock:1503",
+                      "ftc_dnc:Pflugerville:1507"}) in by_python  # fmt: skip
+    assert len(by_python) == 5  # the call above, 10:30, Dallas, the date-only row, the other caller
+    assert set(
+        CallRecord.objects.filter(consumer_city="Pflugerville").values_list("call_group", flat=True)
+    ) == {honeypot.pk}

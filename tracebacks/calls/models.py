@@ -147,12 +147,26 @@ class CallRecord(models.Model):
             # record carries the same call time, so this still catches every duplicate.
             models.UniqueConstraint(fields=["dedupe_key", "call_at"], name="calls_dedupe_uniq"),
         ]
+        # Each index costs every imported row a probe and a page write, so each is here for a query:
+        # calling number + time (search by number, the dedupe of observations, a call's page), called number
+        # + time (search; partial: FTC and FCC complaints, the bulk, carry none), state + time and source +
+        # time (the search filters), campaign + time (a campaign's calls; partial: rows arrive unassigned),
+        # job (a job's rows: campaign assignment after an import, a refused job's rollback; ids only grow,
+        # so it appends at its right edge). No index on call_group: a call's observations share its calling
+        # number, so they are found through the calling-number index (selectors.observations_of).
         indexes = [
             models.Index(fields=["calling_number", "call_at"], name="calls_calling_idx"),
-            models.Index(fields=["called_number", "call_at"], name="calls_called_idx"),
+            models.Index(
+                fields=["called_number", "call_at"],
+                name="calls_called_idx",
+                condition=~models.Q(called_number=""),
+            ),
             models.Index(fields=["called_state", "call_at"], name="calls_state_idx"),
-            models.Index(fields=["campaign", "call_at"], name="calls_campaign_idx"),
-            models.Index(fields=["call_group"], name="calls_group_idx"),
+            models.Index(
+                fields=["campaign", "call_at"],
+                name="calls_campaign_idx",
+                condition=models.Q(campaign__isnull=False),
+            ),
             models.Index(fields=["source", "call_at"], name="calls_source_idx"),
             models.Index(fields=["job"], name="calls_job_idx"),
         ]

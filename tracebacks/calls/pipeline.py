@@ -229,7 +229,8 @@ def job_run(job: ImportJob, *, on_progress: Callable[[ImportJob], None] | None =
     finally:
         job.options.pop("_archive", None)
         job.options.pop("_certificates", None)
-    return _finish(job)
+    # The set-based writer links each chunk's observations before writing them (pgcopy._LINK).
+    return _finish(job, link=writer is python_write)
 
 
 def _open(job: ImportJob):
@@ -260,10 +261,11 @@ def _audit_end(job: ImportJob) -> None:
         import_job_finished(job)
 
 
-def _finish(job: ImportJob) -> ImportJob:
+def _finish(job: ImportJob, *, link: bool = True) -> ImportJob:
     from .observations import link_observations
 
-    link_observations(job_id=job.pk)
+    if link:
+        link_observations(job_id=job.pk)
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.DONE, finished_at=timezone.now(), bytes_done=F("size")
     )
