@@ -13,8 +13,15 @@ from django.utils import timezone
 from itg.calendar import tz_for
 from itg.signing import signer_from_settings
 from subpoenas.models import LegalDemand
-from subpoenas.responses.models import EvidenceLink, RequestAnswer, Response
-from subpoenas.responses.package import HopRow, Package, RequestAnswerRow, TracebackExhibit, traceback_label
+from subpoenas.responses.models import EvidenceLink, EvidenceQuery, RequestAnswer, Response
+from subpoenas.responses.package import (
+    FindingsExhibit,
+    HopRow,
+    Package,
+    RequestAnswerRow,
+    TracebackExhibit,
+    traceback_label,
+)
 from tracebacks.models import Hop, Traceback
 
 
@@ -27,6 +34,9 @@ def snapshot_of(demand: LegalDemand) -> dict:
     ):
         links.setdefault(request_id, []).append(tb_id)
     rows = []
+    latest: dict[int, EvidenceQuery] = {}
+    for query in EvidenceQuery.objects.filter(request__demand=demand).order_by("run_at", "pk"):
+        latest[query.request_id] = query
     for request in demand.requests.order_by("number"):
         answer = answers.get(request.pk)
         rows.append(
@@ -37,9 +47,26 @@ def snapshot_of(demand: LegalDemand) -> dict:
                 "answer": answer.kind if answer else "",
                 "objection": answer.objection if answer else "",
                 "tracebacks": sorted(links.get(request.pk, [])),
+                "findings": _findings_of(latest.get(request.pk)),
             }
         )
     return {"requests": rows}
+
+
+def _findings_of(query: EvidenceQuery | None) -> dict | None:
+    """The findings table a request is answered with, frozen as its last query produced it (None when the
+    request was answered from its scope)."""
+    if query is None or query.kind == EvidenceQuery.Kind.SCOPE:
+        return None
+    return {
+        "kind": query.kind,
+        "title": query.get_kind_display(),
+        "description": query.description,
+        "since": query.criteria["since"],
+        "until": query.criteria["until"],
+        "run_at": query.run_at.isoformat(),
+        "rows": query.result_rows,
+    }
 
 
 def _hop_row(hop: Hop) -> HopRow:
@@ -94,12 +121,26 @@ def _exhibit(tb: Traceback, number: int, requests: list[int]) -> TracebackExhibi
     )
 
 
+def findings_exhibits(snap: list[dict]) -> list[FindingsExhibit]:
+    """The findings tables of the requests answered from the findings, numbered F1, F2, … in request order
+    (a version frozen before findings could be evidence has none)."""
+    out = []
+    for r in snap:
+        if f := r.get("findings"):
+            out.append(FindingsExhibit(number=len(out) + 1, request=r["number"], kind=f["kind"], title=f["title"],
+                                       description=f["description"], since=f["since"], until=f["until"],
+                                       rows=tuple(f["rows"])))  # fmt: skip
+    return out
+
+
 def package_for(response: Response) -> Package:
     """The package of one response version, from its snapshot and the records it names."""
     demand = response.demand
     snap = response.snapshot["requests"]
     exhibits = exhibits_for({r["number"]: r["tracebacks"] for r in snap})
     label = dict(RequestAnswer.Kind.choices)
+    findings = findings_exhibits(snap)
+    findings_of = {f.request: f.label for f in findings}
     requests = tuple(
         RequestAnswerRow(
             number=r["number"],
@@ -108,6 +149,7 @@ def package_for(response: Response) -> Package:
             answer_label=label.get(r["answer"], "Not answered"),
             objection=r["objection"],
             exhibits=tuple(traceback_label(pk) for pk in r["tracebacks"]),
+            findings=findings_of.get(r["number"], ""),
         )
         for r in snap
     )
@@ -124,6 +166,7 @@ def package_for(response: Response) -> Package:
         correction_reason=response.reason,
         requests=requests,
         exhibits=tuple(exhibits),
+        findings=tuple(findings),
         custodian_name=settings.ITG_CUSTODIAN_NAME,
         custodian_title=settings.ITG_CUSTODIAN_TITLE,
         letterhead_address=settings.ITG_LETTERHEAD_ADDRESS,

@@ -4,11 +4,18 @@ The proposal is a query over the traceback records: each dimension the request s
 (numbers AND window AND providers AND campaigns); within a dimension any value matches (any number, any
 provider). The query is saved with its result (`EvidenceQuery`) so the production can be explained and
 re-run. Staff then review: remove what is not responsive, add what the scope missed, and answer.
+
+A request about providers' conduct rather than calls ("the providers that failed to respond to traceback
+requests within 24 hours", "the traceback history of provider X") is answered from the findings instead
+(`tracebacks/ecosystem/evidence.py`): the query saves the window, the thresholds and the providers it ran
+with, and the table it produced, which the response prints as a findings exhibit beside the tracebacks
+behind it. Re-running it (`query_rerun`) with the saved criteria gives the same rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,10 +28,14 @@ from itg.calendar import tz_for
 from providers.models import Provider
 from subpoenas.models import DemandRequest, LegalDemand
 from subpoenas.responses.models import EvidenceLink, EvidenceQuery, RequestAnswer, Response
+from tracebacks.ecosystem import evidence as findings_evidence
+from tracebacks.ecosystem.findings import CRITERIA, Window
+from tracebacks.ecosystem.selectors import default_window, finding_settings, thresholds_of
 from tracebacks.models import Campaign, Hop, Traceback
 from tracebacks.phones import try_e164
 
 S = LegalDemand.Status
+K = EvidenceQuery.Kind
 MAX_PROPOSED = 5000  # a scope matching more is too broad to produce as exhibits: narrow it or object
 
 
@@ -137,20 +148,109 @@ def describe(criteria: dict) -> str:
     return "; and ".join(parts) if parts else "The request states no structured scope."
 
 
-@transaction.atomic
-def evidence_propose(*, request: DemandRequest, by) -> EvidenceQuery:
-    """Run the request's scope, save the query with its result, and link what it found (as proposed)."""
-    _require_editable(request, by)
-    criteria = scope_criteria(request)
-    ids = list(tracebacks_in_scope(criteria).values_list("pk", flat=True)[: MAX_PROPOSED + 1])
-    if len(ids) > MAX_PROPOSED:
+# What a request's words suggest it asks for (the page offers that query first; staff choose). A request for
+# "providers that failed to respond to traceback requests within 24 hours" names the 24-hour clock of
+# 47 CFR 64.1200(n)(1); one for a provider's "traceback history" or "traceback record" names the history.
+_UNANSWERED_WORDS = re.compile(r"\b(24|twenty[- ]four)[- ]hours?\b", re.IGNORECASE)
+_RESPOND_WORDS = re.compile(
+    r"\b(fail\w*|did not|not)\b.{0,40}\b(respon\w*|answer\w*)", re.IGNORECASE | re.DOTALL
+)
+_HISTORY_WORDS = re.compile(r"\btraceback\s+(history|histories|record|records)\b", re.IGNORECASE)
+
+
+def suggested_kind(request: DemandRequest) -> str:
+    """The evidence query a request's text asks for: the findings for providers' conduct, else its scope."""
+    text = request.text or ""
+    if _UNANSWERED_WORDS.search(text) and _RESPOND_WORDS.search(text):
+        return K.FINDINGS_UNANSWERED
+    if _HISTORY_WORDS.search(text) and request.providers:
+        return K.PROVIDER_HISTORY
+    return K.SCOPE
+
+
+def findings_criteria(request: DemandRequest, kind: str) -> dict:
+    """A findings query's criteria: the request's dates as the window (the findings' default window where
+    the request states none), the thresholds in force today, and the providers it names."""
+    settings_row = finding_settings()
+    default = default_window(settings_row)
+    start, end = request.date_from, request.date_to
+    if start and not end:
+        end = max(start, default.end)
+    if end and not start:
+        start = default.start if default.start <= end else end
+    window = Window(start, end) if start and end else default
+    providers = _match_providers(request.providers or [])
+    ids = sorted({m["id"] for p in providers for m in p["matched"]})
+    if kind == K.PROVIDER_HISTORY and not ids:
         raise ValidationError(
-            f"The scope of request {request.number} matches more than {MAX_PROPOSED} tracebacks: narrow it with "
+            f"Request {request.number} names no provider the registry knows: add its name, FRN or RMD number "
+            "to the request's scope to answer it with a provider's traceback history."
+        )
+    return {
+        "kind": kind, "since": window.start.isoformat(), "until": window.end.isoformat(),
+        "thresholds": thresholds_of(settings_row).as_dict(), "providers": providers,
+        "provider_ids": ids if providers else None,
+    }  # fmt: skip
+
+
+def describe_findings(criteria: dict) -> str:
+    """A findings query in words, as the review page and the response's exhibit show it."""
+    window = f"hops asked {criteria['since']} to {criteria['until']} (UTC days)"
+    names = "; ".join(
+        f"“{p['text']}” ({', '.join(m['name'] for m in p['matched']) or 'no match in the records'})"
+        for p in criteria["providers"]
+    )
+    if criteria["kind"] == K.FINDINGS_UNANSWERED:
+        limit = criteria["thresholds"]["a"]
+        text = (
+            f"Findings, criterion (a): providers with {limit} or more traceback requests not answered within "
+            "the 24-hour clock of 47 CFR 64.1200(n)(1) or refused, or with no RMD filing (47 CFR 64.6305), "
+            f"over {window}"
+        )
+        return text + (f"; limited to the providers named: {names}" if names else "") + "."
+    thresholds = ", ".join(f"({c}) {criteria['thresholds'][c]}" for c in CRITERIA)
+    return f"Traceback history of {names}, over {window}; findings at the thresholds {thresholds}."
+
+
+def _run(kind: str, criteria: dict) -> tuple[list[int], list[dict]]:
+    """The traceback ids (and, for a findings query, the table) a query's criteria give today."""
+    if kind == K.SCOPE:
+        return list(tracebacks_in_scope(criteria).values_list("pk", flat=True)[: MAX_PROPOSED + 1]), []
+    rows = findings_evidence.evidence_rows(criteria)
+    return findings_evidence.row_traceback_ids(rows), rows
+
+
+def query_rerun(query: EvidenceQuery) -> tuple[list[int], list[dict]]:
+    """Run a saved query again with the criteria it saved (not re-resolved from the request), to compare
+    what it finds today with what it found then."""
+    return _run(query.kind, query.criteria)
+
+
+@transaction.atomic
+def evidence_propose(*, request: DemandRequest, by, kind: str = K.SCOPE) -> EvidenceQuery:
+    """Run the request's scope (or the findings, for a request about providers' conduct), save the query
+    with its result, and link the tracebacks it found (as proposed)."""
+    _require_editable(request, by)
+    if kind not in K.values:
+        raise ValidationError(f"Choose how to propose records: {', '.join(K.labels)}.")
+    if kind == K.SCOPE:
+        criteria = scope_criteria(request)
+        description = describe(criteria)
+    else:
+        criteria = findings_criteria(request, kind)
+        description = describe_findings(criteria)
+    ids, rows = _run(kind, criteria)
+    if len(ids) > MAX_PROPOSED:
+        what = (
+            "The scope of request {} matches" if kind == K.SCOPE else "The findings answering request {} cite"
+        )
+        raise ValidationError(
+            f"{what.format(request.number)} more than {MAX_PROPOSED} tracebacks: narrow it with "
             "the issuing office, or answer with an objection."
         )
     query = EvidenceQuery.objects.create(
-        request=request, criteria=criteria, description=describe(criteria), result_ids=ids,
-        result_count=len(ids), run_by=by,
+        request=request, kind=kind, criteria=criteria, description=description, result_ids=ids,
+        result_count=len(ids), result_rows=rows, run_by=by,
     )  # fmt: skip
     have = set(EvidenceLink.objects.filter(request=request).values_list("traceback_id", flat=True))
     EvidenceLink.objects.bulk_create(
@@ -162,7 +262,8 @@ def evidence_propose(*, request: DemandRequest, by) -> EvidenceQuery:
     )
     record(
         action=Action.EVIDENCE_PROPOSED, by=by, obj=request.demand, label=f"{request.demand} request {request.number}",
-        changes={"request": request.number, "query": query.pk, "found": len(ids), "new": len(set(ids) - have)},
+        changes={"request": request.number, "query": query.pk, "kind": kind, "found": len(ids),
+                 "rows": len(rows), "new": len(set(ids) - have)},
     )  # fmt: skip
     return query
 

@@ -118,13 +118,22 @@ class EvidenceQuery(models.Model):
     against today's data to see what changed.
     """
 
+    class Kind(models.TextChoices):
+        SCOPE = "scope", "The request's structured scope"
+        FINDINGS_UNANSWERED = "findings_unanswered", "Findings: providers that did not answer within 24 hours"
+        PROVIDER_HISTORY = "provider_history", "Findings: a provider's traceback history"
+
     request = models.ForeignKey(DemandRequest, on_delete=models.CASCADE, related_name="evidence_queries")
+    kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.SCOPE)
     criteria = models.JSONField(
         help_text="The structured scope as resolved: numbers, window, provider and campaign ids."
     )
     description = models.TextField()
     result_ids = models.JSONField(default=list)
     result_count = models.PositiveIntegerField(default=0)
+    result_rows = models.JSONField(
+        default=list, blank=True, help_text="A findings query's table (one row per provider), as produced."
+    )
     run_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     run_at = models.DateTimeField(default=timezone.now)
 

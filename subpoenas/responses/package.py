@@ -109,6 +109,34 @@ class TracebackExhibit:
 
 
 @dataclass(frozen=True)
+class FindingsExhibit:
+    """A request answered from the findings: the table the saved query produced (frozen in the snapshot),
+    one row per provider with the tracebacks behind it, which are themselves produced as exhibits."""
+
+    number: int
+    request: int
+    kind: str  # "findings_unanswered" or "provider_history"
+    title: str
+    description: str
+    since: str
+    until: str
+    rows: tuple[dict, ...]
+
+    @property
+    def label(self) -> str:
+        return f"F{self.number}"
+
+    @property
+    def printed(self) -> list[dict]:
+        """The rows with their provider cell and traceback labels, as the exhibit's table prints them."""
+        return [
+            {**r, "provider_cell": f"{r['provider_name']} ({r['rmd_number'] or 'no RMD filing'})",
+             "labels": ", ".join(traceback_label(pk) for pk in r["traceback_ids"])}
+            for r in self.rows
+        ]  # fmt: skip
+
+
+@dataclass(frozen=True)
 class RequestAnswerRow:
     number: int
     text: str
@@ -116,6 +144,7 @@ class RequestAnswerRow:
     answer_label: str
     objection: str
     exhibits: tuple[str, ...]  # traceback labels produced for it
+    findings: str = ""  # the findings exhibit's label (F1) when the request is answered from the findings
 
 
 @dataclass(frozen=True)
@@ -137,6 +166,7 @@ class Package:
     letterhead_address: str
     is_development: bool
     prepared_on: dt.date
+    findings: tuple[FindingsExhibit, ...] = field(default=())
     manifest: tuple[ManifestEntry, ...] = field(default=())
 
     @property
@@ -197,6 +227,28 @@ def records_csv(exhibits: Sequence[TracebackExhibit]) -> bytes:
     return rows_csv(CSV_COLUMNS, rows())
 
 
+FINDINGS_CSV_COLUMNS = ["exhibit", "request", "query", "window_start", "window_end", "provider_id", "rmd_number",
+                        "provider_name", "criterion", "count", "threshold", "late", "tracebacks", "on_time",
+                        "unanswered", "no_record", "originated", "findings_met", "traceback_ids"]  # fmt: skip
+
+
+def findings_csv(findings: Sequence[FindingsExhibit]) -> bytes:
+    """One row per provider of each findings exhibit (the columns a kind does not have are blank)."""
+
+    def rows():
+        for f in findings:
+            for r in f.rows:
+                met = " ".join(x["criterion"] for x in r.get("findings", []))
+                yield [f.label, f.request, f.kind, f.since, f.until, r["provider_id"], r["rmd_number"]] + [
+                    r["provider_name"], r.get("criterion", ""), r.get("count", ""), r.get("threshold", ""),
+                    r["late"], r.get("tracebacks", len(r["traceback_ids"])), r.get("on_time", ""),
+                    r.get("unanswered", ""), r.get("no_record", ""), r.get("originated", ""), met,
+                    " ".join(traceback_label(pk) for pk in r["traceback_ids"]),
+                ]  # fmt: skip
+
+    return rows_csv(FINDINGS_CSV_COLUMNS, rows())
+
+
 def records_json(package: Package) -> bytes:
     """The produced tracebacks with their hop chains, nested, for programs; times in UTC ISO 8601."""
 
@@ -210,13 +262,15 @@ def records_json(package: Package) -> bytes:
         "response_version": package.version,
         "tracebacks": [{"id": tb.label, **asdict(tb)} for tb in package.exhibits],
     }
+    if package.findings:
+        body["findings"] = [{"id": f.label, **asdict(f)} for f in package.findings]
     return json.dumps(body, default=encode, indent=1, ensure_ascii=False).encode("utf-8")
 
 
 def data_exhibits(package: Package) -> list[DataExhibit]:
     """The CSV and JSON of the produced records, embedded in the PDF and listed in its manifest."""
     stem = f"{package.bates_prefix}-v{package.version}"
-    return [
+    files = [
         DataExhibit(
             f"{stem}-records.csv", records_csv(package.exhibits), "Produced tracebacks, one row per hop"
         ),
@@ -224,6 +278,13 @@ def data_exhibits(package: Package) -> list[DataExhibit]:
             f"{stem}-records.json", records_json(package), "Produced tracebacks with their hop chains"
         ),
     ]
+    if package.findings:
+        files.append(
+            DataExhibit(
+                f"{stem}-findings.csv", findings_csv(package.findings), "Findings, one row per provider"
+            )
+        )
+    return files
 
 
 def with_manifest(package: Package, exhibits: Sequence[DataExhibit]) -> Package:

@@ -107,6 +107,18 @@ class RequestWork:
     links: list[EvidenceLink]
     last_query: EvidenceQuery | None
 
+    @property
+    def suggested(self) -> str:
+        """The evidence query the request's words ask for (the page offers it first)."""
+        from subpoenas.responses.evidence import suggested_kind
+
+        return suggested_kind(self.request)
+
+    @property
+    def findings_rows(self) -> list[dict]:
+        q = self.last_query
+        return q.result_rows if q is not None and q.kind != EvidenceQuery.Kind.SCOPE else []
+
 
 def request_work(demand: LegalDemand) -> list[RequestWork]:
     """Every request of the demand with its evidence: four queries whatever the number of links

@@ -16,8 +16,10 @@ from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.throttling import VerificationThrottle, page_refusal
 from subpoenas.responses import evidence, selectors, services
+from subpoenas.responses.assemble import findings_exhibits
 from subpoenas.responses.forms import AddEvidenceForm, AnswerForm, PrepareForm, VerifyForm
 from subpoenas.responses.issuing import open_issued
+from subpoenas.responses.models import EvidenceQuery
 from subpoenas.responses.verification import document_verify
 from subpoenas.selectors import demand_for
 
@@ -68,6 +70,7 @@ class DemandResponseView(MatterUserRequiredMixin, View):
             }
         elif versions:
             context["produced"] = selectors.produced_tracebacks(versions[0].snapshot)
+            context["produced_findings"] = findings_exhibits(versions[0].snapshot["requests"])
         return render(request, "responses/demand.html", context)
 
 
@@ -84,12 +87,18 @@ class ProposeView(ITGStaffRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         demand_request = selectors.request_for(request.user, pk)
         try:
-            query = evidence.evidence_propose(request=demand_request, by=request.user)
+            kind = request.POST.get("kind") or EvidenceQuery.Kind.SCOPE
+            query = evidence.evidence_propose(request=demand_request, by=request.user, kind=kind)
         except ValidationError as error:
             _refuse(request, error)
         else:
+            found = (
+                f"{len(query.result_rows)} provider(s) found, "
+                if query.kind != EvidenceQuery.Kind.SCOPE
+                else ""
+            )
             messages.success(
-                request, f"Request {demand_request.number}: {query.result_count} tracebacks in scope."
+                request, f"Request {demand_request.number}: {found}{query.result_count} tracebacks in scope."
             )
         return _back(request, demand_request.demand_id, f"#request-{demand_request.number}")
 
