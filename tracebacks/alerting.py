@@ -1,10 +1,12 @@
 """What alerts need from the traceback data: campaign activity over a window, as plain data.
 
 The legal exchange (`subpoenas.alerts`) reads tracebacks only through these selectors, so `tracebacks`
-stays free of any import of `cases` or `subpoenas`. Today a campaign's volume is counted from its
+stays free of any import of `cases` or `subpoenas`. The triggers count a campaign's activity from its
 tracebacks (each traceback is one observed call; the called number's area code gives the state its
-resident was called in). When call records and the campaign rollups land (call data, campaign detection),
-only this module changes: `_volume_rows` reads the rollup instead, and the dataclasses stay as they are.
+resident was called in). An alert's packet states the campaign's *estimated* volume, nationally and into
+each state, from the call records' daily rollups (`tracebacks.detection.models.DailyRollup`: every source's
+calls of the campaign per day and called party's state) where they exist, beside the traced calls
+(`campaign_volume`): the records are the campaign's measured reach, the tracebacks a sample of it.
 
 Every function here is read-only and bounded: a fixed number of queries whatever the campaign's size
 (the per-number state lookup is cached in process and needs no query).
@@ -16,9 +18,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Prefetch
+from django.db.models import Count, Max, Min, Prefetch, Sum
 
+from tracebacks.calls.models import Source
 from tracebacks.calls.numbers import state_of_number  # the one area-code -> state rule
+from tracebacks.detection.models import DailyRollup
 from tracebacks.models import Campaign, Hop, Traceback
 
 SAMPLE_TRANSCRIPTS = 5
@@ -79,6 +83,82 @@ def campaign_activity_summaries(
         )  # fmt: skip
         for pk, a in sorted(by_campaign.items())
     ]
+
+
+@dataclass(frozen=True)
+class VolumeEstimate:
+    """A campaign's estimated calls over a window, nationally and per called party's state.
+
+    Where the call records hold the campaign (its daily rollup rows in the window), each figure is the larger
+    of the records' count and the traced calls' count: a traced call is usually one of the recorded calls
+    too (a honeypot or complaint record of the same call), so adding the two would count it twice, while
+    taking the larger never reports less than either source saw. The national figure is likewise the largest
+    of the records' total, the traced total and the sum of the states' estimates (so the states never add up
+    to more than the nation). With no call records in the window the estimate is the traced calls alone.
+    """
+
+    total: int
+    by_state: dict[str, int]
+    call_records: int  # the campaign's calls in the daily rollups over the window (all sources)
+    records_by_state: dict[str, int]
+    records_by_source: dict[str, int]
+    tracebacks: int
+
+    @property
+    def states(self) -> list[str]:
+        return sorted(s for s, n in self.by_state.items() if n)
+
+    @property
+    def basis(self) -> str:
+        if not self.call_records:
+            return "Observed calls: the campaign's traced sample calls in the period (no call records of it)."
+        labels = dict(Source.choices)
+        sources = ", ".join(f"{labels.get(k, k)} {n:,}" for k, n in sorted(self.records_by_source.items()))
+        return (
+            f"Estimated from {self.call_records:,} call records of the campaign in the period ({sources}) "
+            f"and {self.tracebacks:,} traced call{'s' if self.tracebacks != 1 else ''}; nationally and per "
+            "state, the larger of the two counts (a traced call is usually also a recorded one)."
+        )
+
+
+def traced_volume(traced: ActivitySummary) -> VolumeEstimate:
+    """The estimate when no call record is consulted: the traced calls alone."""
+    return VolumeEstimate(traced.total, dict(traced.by_state), 0, {}, {}, traced.total)
+
+
+def _days(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date]:
+    """The UTC days the rollup holds for [start, end) (periods are whole UTC days)."""
+    last = end.astimezone(dt.UTC) - dt.timedelta(microseconds=1)
+    return start.astimezone(dt.UTC).date(), last.date()
+
+
+def campaign_volume(
+    campaign_id: int, start: dt.datetime, end: dt.datetime, traced: ActivitySummary
+) -> VolumeEstimate:
+    """The estimated volume of one campaign over [start, end) from its daily rollups and its traced calls
+    (`traced`, from `campaign_activity_summaries`). One query."""
+    first, last = _days(start, end)
+    rows = (
+        DailyRollup.objects.filter(campaign_id=campaign_id, day__gte=first, day__lte=last)
+        .values_list("state", "source")
+        .annotate(n=Sum("calls"))
+        .order_by()
+    )
+    states: Counter = Counter()
+    sources: Counter = Counter()
+    for state, source, n in rows:
+        sources[source] += n
+        if state:
+            states[state] += n
+    records = sum(sources.values())
+    by_state = {
+        s: max(states.get(s, 0), traced.by_state.get(s, 0)) for s in set(states) | set(traced.by_state)
+    }
+    return VolumeEstimate(
+        total=max(records, traced.total, sum(by_state.values())), by_state=dict(sorted(by_state.items())), call_records=records,
+        records_by_state=dict(sorted(states.items())), records_by_source=dict(sorted(sources.items())),
+        tracebacks=traced.total,
+    )  # fmt: skip
 
 
 def campaign_call_times(campaign_ids, start: dt.datetime, end: dt.datetime) -> dict[int, list[dt.datetime]]:
@@ -186,6 +266,7 @@ class CampaignActivity:
     path_count: int
     origins: tuple[Origin, ...]
     prior_notices: tuple[PriorNotice, ...] = field(default=())
+    volume: VolumeEstimate | None = None  # the packet's estimated volume (traced calls and call records)
 
 
 def _empty_summary(campaign: Campaign) -> ActivitySummary:
@@ -193,7 +274,7 @@ def _empty_summary(campaign: Campaign) -> ActivitySummary:
 
 
 def campaign_activity(campaign_id: int, start: dt.datetime, end: dt.datetime) -> CampaignActivity:
-    """Everything an alert's packet states about one campaign over [start, end). Eight queries."""
+    """Everything an alert's packet states about one campaign over [start, end). Eleven queries."""
     campaign = Campaign.objects.get(pk=campaign_id)
     summaries = campaign_activity_summaries(start, end, campaign_ids=[campaign_id])
     summary = summaries[0] if summaries else _empty_summary(campaign)
@@ -213,7 +294,7 @@ def campaign_activity(campaign_id: int, start: dt.datetime, end: dt.datetime) ->
         campaign_id=campaign.pk, name=campaign.name, kind=campaign.kind, kind_label=campaign.get_kind_display(),
         legal_basis=campaign.legal_basis, start=start, end=end, summary=summary, caller_ids=caller_ids,
         samples=samples, paths=paths, path_count=traced.count(), origins=origins,
-        prior_notices=_prior_notices(window, start),
+        prior_notices=_prior_notices(window, start), volume=campaign_volume(campaign_id, start, end, summary),
     )  # fmt: skip
 
 

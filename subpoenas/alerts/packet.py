@@ -16,7 +16,7 @@ from itg.calendar import JURISDICTIONS
 from itg.exports import rows_csv
 from itg.pdf import DataExhibit
 from subpoenas.alerts.spoofing import spoofed_label
-from tracebacks.alerting import CampaignActivity
+from tracebacks.alerting import CampaignActivity, traced_volume
 
 PACKET_FORMAT = 1
 
@@ -50,6 +50,7 @@ def packet_data(
 ) -> dict:
     """The packet as JSON-safe data. `recipients`: (office name, state, calls into the state)."""
     s = activity.summary
+    v = activity.volume or traced_volume(s)
     return {
         "format": PACKET_FORMAT,
         "reference": reference,
@@ -58,10 +59,13 @@ def packet_data(
         "campaign": {"id": activity.campaign_id, "name": activity.name, "kind": activity.kind,
                      "kind_label": activity.kind_label, "legal_basis": activity.legal_basis},
         "period": {"start": period[0].isoformat(), "end": period[1].isoformat()},
-        "volume": {"national": s.total, "by_state": s.by_state, "first_seen": _iso(s.first_seen),
-                   "last_seen": _iso(s.last_seen),
-                   "basis": "Observed calls: the campaign's traced sample calls in the period."},
-        "states": s.states,
+        "volume": {"national": v.total, "by_state": v.by_state, "first_seen": _iso(s.first_seen),
+                   "last_seen": _iso(s.last_seen), "basis": v.basis, "call_records": v.call_records,
+                   "records_by_state": v.records_by_state, "records_by_source": v.records_by_source,
+                   "tracebacks": v.tracebacks, "tracebacks_by_state": s.by_state,
+                   "rows": [{"state": st, "estimated": n, "records": v.records_by_state.get(st, 0),
+                             "traced": s.by_state.get(st, 0)} for st, n in v.by_state.items()]},
+        "states": v.states,
         "recipients": [
             {"office": office, "state": state, "state_name": JURISDICTIONS.get(state, ("",))[0], "volume": volume,
              "statute": statutes.get(state, "").strip() or STATUTE_BLANK}

@@ -184,8 +184,12 @@ def alert_period(alert: Alert) -> tuple[dt.datetime, dt.datetime]:
 def alert_preview(alert: Alert) -> tuple[alerting.CampaignActivity, Routing]:
     """Today's data for a draft: the campaign's activity and where it would go if sent now."""
     activity = alerting.campaign_activity(alert.campaign_id, *alert_period(alert))
-    routing = routing_for(kind=activity.kind, by_state=activity.summary.by_state,
-                          extra_offices=list(alert.extra_offices.all()))  # fmt: skip
+    # Routed by the estimated volume: the called numbers' states of the traced calls and of the call records
+    # (complaint consumers' states among them), as the issue asks.
+    by_state = activity.volume.by_state if activity.volume else activity.summary.by_state
+    routing = routing_for(
+        kind=activity.kind, by_state=by_state, extra_offices=list(alert.extra_offices.all())
+    )
     return activity, routing
 
 
