@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from cases import services
 from cases.access import case_for
+from cases.filters import CaseFilter
 from cases.models import Case
 from cases.selectors import case_list_for, case_messages_for
 from itg.accounts.models import Office
@@ -76,10 +77,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     permission_classes = [IsMatterUser]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     serializer_class = CaseOut
-    filterset_fields = ["lead_state"]
+    filterset_class = CaseFilter
 
     def get_queryset(self):
-        return case_list_for(self.request.user, q=self.request.query_params.get("q", ""))
+        return case_list_for(self.request.user)
 
     def get_object(self) -> Case:
         return case_for(self.request.user, self.kwargs["pk"])

@@ -5,16 +5,13 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from cases.access import cases_visible_to
+from cases.filters import case_rows
 from cases.models import Case, CaseMessage, MessageAttachment
 
 
-def case_list_for(user, *, q: str = "", state: str = "") -> QuerySet[Case]:
-    cases = cases_visible_to(user).select_related("owner")
-    if q:
-        cases = cases.filter(Q(title__icontains=q) | Q(reference__icontains=q))
-    if state:
-        cases = cases.filter(lead_state=state)
-    return cases
+def case_list_for(user) -> QuerySet[Case]:
+    """The cases the user may see, as list rows (filters: `cases.filters.CaseFilter`)."""
+    return case_rows(cases_visible_to(user))
 
 
 def case_counts_for(user) -> dict:

@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.CaseListView.as_view(), name="list"),
+    path("export.<str:fmt>", views.CaseExportView.as_view(), name="export"),
     path("new/", views.CaseCreateView.as_view(), name="create"),
     path("<int:pk>/", views.CaseDetailView.as_view(), name="detail"),
     path("<int:pk>/share/", views.CaseShareView.as_view(), name="share"),

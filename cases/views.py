@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from cases import services
 from cases.access import case_for, may_post_in_thread
+from cases.exports import cases_export
+from cases.filters import CaseFilter
 from cases.forms import AssignForm, CaseForm, ShareForm
 from cases.selectors import case_counts_for, case_list_for, case_messages_for, message_attachment_for
 from itg.accounts.models import Office
@@ -19,6 +22,8 @@ from itg.accounts.roles import ITGStaffRequiredMixin, MatterUserRequiredMixin
 from itg.audit.actions import Action
 from itg.audit.selectors import latest_events_for
 from itg.audit.services import record
+from itg.exports import EXPORT_FORMATS, ExportTooLarge, download_response
+from itg.params import BadQuery, valid_filters
 from itg.uploads import file_response
 
 
@@ -35,10 +40,38 @@ def home(request: HttpRequest) -> HttpResponse:
 
 class CaseListView(MatterUserRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        q = request.GET.get("q", "").strip()
-        state = request.GET.get("state", "").strip().upper()
-        page = Paginator(case_list_for(request.user, q=q, state=state), 50).get_page(request.GET.get("page"))
-        return render(request, "cases/list.html", {"page": page, "q": q, "state": state})
+        filterset = valid_filters(
+            CaseFilter(request.GET, queryset=case_list_for(request.user), request=request)
+        )
+        f = {name: value or "" for name, value in filterset.form.cleaned_data.items()}
+        page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "page": page,
+            "f": f,
+            "q": f["q"],
+            "state": f["state"] or f["lead_state"],
+            "query": query.urlencode(),
+        }
+        return render(request, "cases/list.html", context)
+
+
+class CaseExportView(MatterUserRequiredMixin, View):
+    """The case list as CSV or XLSX with the page's filters, only the cases the user may see."""
+
+    def get(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        if fmt not in EXPORT_FORMATS:
+            raise Http404("Download the list as .csv or .xlsx.")
+        filterset = valid_filters(
+            CaseFilter(request.GET, queryset=case_list_for(request.user), request=request)
+        )
+        try:
+            header, rows = cases_export(by=request.user, rows=filterset.qs, fmt=fmt,
+                                        cleaned=filterset.form.cleaned_data)  # fmt: skip
+        except ExportTooLarge as error:
+            raise BadQuery("format", str(error)) from None
+        return download_response(fmt, f"cases-{timezone.localdate():%Y-%m-%d}", header, rows, title="Cases")
 
 
 class CaseCreateView(MatterUserRequiredMixin, View):

@@ -89,3 +89,45 @@ def _xlsx_value(value: object) -> object:
     if value is None or isinstance(value, int | float | dt.date | bool):
         return value
     return safe_cell(str(value))
+
+
+# --- Downloads of a list (the demand queue, the case list, the traceback list) -----------------------------
+EXPORT_FORMATS = ("csv", "xlsx")
+# An XLSX workbook is built in memory (openpyxl write-only still holds the zip until saved): past this many
+# rows a person is asked to narrow the filters or take the CSV, which streams at constant memory.
+XLSX_MAX_ROWS = 100_000
+
+
+class ExportTooLarge(ValueError):
+    """More rows than an XLSX download holds; the message says what to do."""
+
+
+def check_export(fmt: str, count: int) -> None:
+    """Refuse an unknown format (ValueError) or an XLSX of more than XLSX_MAX_ROWS rows (ExportTooLarge)."""
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"Unknown export format {fmt!r}: use csv or xlsx.")
+    if fmt == "xlsx" and count > XLSX_MAX_ROWS:
+        raise ExportTooLarge(
+            f"{count:,} rows are more than a spreadsheet download holds ({XLSX_MAX_ROWS:,}): narrow the filters, "
+            "or download the CSV, which has no limit."
+        )
+
+
+def download_response(fmt: str, name: str, header: Sequence[str], rows: Iterable[Sequence[object]], *,
+                      title: str):  # fmt: skip
+    """The list as an attachment `name.fmt`: CSV streamed line by line, XLSX as one workbook; never cached."""
+    from django.http import HttpResponse, StreamingHttpResponse
+
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
+    else:
+        response = HttpResponse(rows_xlsx(header, rows, title=title), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"  # shared computers in AG offices
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def filters_used(cleaned: dict) -> dict[str, str]:
+    """The filters a download applied, as the audit trail keeps them (the empty ones left out)."""
+    return {name: str(value) for name, value in cleaned.items() if value not in (None, "")}

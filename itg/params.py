@@ -132,3 +132,13 @@ class QueryGuardMiddleware:
         if isinstance(exception, BadQuery):
             return bad_query_response(request, exception.field, exception.message)
         return None
+
+
+def valid_filters(filterset):
+    """A page's django-filter FilterSet, validated: its first bad parameter is a BadQuery (a 400 naming it).
+
+    The API's DjangoFilterBackend answers the same errors as JSON; pages go through here so both refuse alike."""
+    if not filterset.is_valid():
+        field, errors = next(iter(filterset.errors.items()))
+        raise BadQuery(field, " ".join(errors))
+    return filterset

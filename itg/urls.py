@@ -36,4 +36,5 @@ urlpatterns = [
     path("api/provider/", include("tracebacks.api.urls")),
     path("api/calls/", include("tracebacks.calls.api_urls")),
     path("api/", include("tracebacks.detection.api_urls")),
+    path("api/tracebacks/", include("tracebacks.api.staff_urls")),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
@@ -116,69 +115,6 @@ def draft_for(user, pk) -> IntakeDraft:
     return draft
 
 
-@dataclass(frozen=True)
-class QueueFilters:
-    state: str = ""
-    status: str = ""
-    owner: str = ""  # a user id, "me" or "none"
-    kind: str = ""
-    due: str = ""  # overdue | week | 30 | ""
-    q: str = ""
-    sort: str = "due"
-
-
-SORTS = {
-    "due": ("due_at", "id"),
-    "-due": ("-due_at", "-id"),
-    "received": ("received_at", "id"),
-    "-received": ("-received_at", "-id"),
-    "tracking": ("tracking_number",),
-    "state": ("state", "due_at", "id"),
-}
-
-
-def demand_list(user, f: QueueFilters, visible: QuerySet[LegalDemand] | None = None) -> QuerySet[LegalDemand]:
-    """The queue (ITG) or the office's list (AG): filtered, searched and sorted, with what the rows show.
-
-    `visible` is `demands_visible_to(user)` when the caller already has it (one access query per page)."""
-    demands = (demands_visible_to(user) if visible is None else visible).select_related("case__owner")
-    if f.state:
-        demands = demands.filter(state=f.state.upper())
-    if f.status == "open":
-        demands = demands.filter(status__in=OPEN_STATUSES)
-    elif f.status:
-        demands = demands.filter(status=f.status)
-    if f.kind:
-        demands = demands.filter(kind=f.kind)
-    demands = _owner_filter(demands, user, f.owner)
-    demands = _due_filter(demands, f.due)
-    if f.q:
-        demands = demands.filter(search_q(f.q))
-    return demands.order_by(*SORTS.get(f.sort, SORTS["due"]))
-
-
-def _owner_filter(demands, user, owner: str):
-    if owner == "me":
-        return demands.filter(case__owner=user)
-    if owner == "none":
-        return demands.filter(case__owner__isnull=True)
-    if owner.isdigit():
-        return demands.filter(case__owner_id=int(owner))
-    return demands
-
-
-def _due_filter(demands, due: str):
-    now = timezone.now()
-    if due == "overdue":
-        return demands.filter(status__in=OPEN_STATUSES, paused_since__isnull=True, due_at__lt=now)
-    if due in ("week", "30"):
-        days = 7 if due == "week" else 30
-        return demands.filter(
-            status__in=OPEN_STATUSES, due_at__gte=now, due_at__lt=now + timedelta(days=days)
-        )
-    return demands
-
-
 def search_q(text: str) -> Q:
     """Tracking number, caption, phone number (any format) or provider name/FRN/RMD number."""
     text = text.strip()
@@ -191,15 +127,15 @@ def search_q(text: str) -> Q:
     return q
 
 
-def status_counts(user, f: QueueFilters | None = None, visible: QuerySet[LegalDemand] | None = None) -> dict:
+def status_counts(user, visible: QuerySet[LegalDemand] | None = None, *, state: str = "") -> dict:
     """Counts by status, due this week and overdue, over what the user may see (two queries).
 
     By status is a GROUP BY on the (status, due_at) index; the two deadline counts read only open demands
     due before a week from now, a range of that same index, never the years of closed demands.
     """
     demands = demands_visible_to(user) if visible is None else visible
-    if f and f.state:
-        demands = demands.filter(state=f.state.upper())
+    if state:
+        demands = demands.filter(state=state.upper())
     now = timezone.now()
     by_status = dict(demands.order_by().values_list("status").annotate(n=Count("*")))  # index-only scan
     soon = demands.filter(status__in=OPEN_STATUSES, due_at__lt=now + timedelta(days=7)).aggregate(

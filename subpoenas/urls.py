@@ -6,6 +6,7 @@ app_name = "subpoenas"
 
 urlpatterns = [
     path("", views.DemandListView.as_view(), name="list"),
+    path("export.<str:fmt>", views.DemandExportView.as_view(), name="export"),
     path("new/", intake_views.IntakeUploadView.as_view(), name="create"),
     path("new/<uuid:pk>/", intake_views.IntakeReviewView.as_view(), name="review"),
     path("calendar/", feed_views.CalendarFeedManageView.as_view(), name="calendar"),

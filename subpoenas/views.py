@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 
 from cases.access import may_post_in_thread
@@ -15,24 +16,21 @@ from itg.accounts.models import Role, User
 from itg.accounts.roles import AGStaffRequiredMixin, ITGStaffRequiredMixin, MatterUserRequiredMixin
 from itg.audit.actions import Action
 from itg.audit.services import record
-from itg.params import SEARCH_MAX, query_int
+from itg.exports import EXPORT_FORMATS, ExportTooLarge, download_response
+from itg.params import BadQuery, valid_filters
 from itg.uploads import file_response, no_store
 from subpoenas import receipts, selectors, services, workflow
+from subpoenas.exports import demands_export
+from subpoenas.filters import SORT_LABELS, DemandFilter, demand_rows, narrows
 from subpoenas.forms import ExtensionAnswerForm, ExtensionAskForm, TransitionForm
 from subpoenas.models import DeadlineEvent, LegalDemand
 
 PAGE_SIZE = 50
 
 
-def filters_from(request: HttpRequest) -> selectors.QueueFilters:
-    g = request.GET
-    if g.get("owner", "").strip() not in ("", "me", "none"):
-        query_int(g["owner"], "owner")  # an ITG user's id: a bad one is a 400 naming the filter
-    return selectors.QueueFilters(
-        state=g.get("state", "").strip()[:2], status=g.get("status", "").strip(), owner=g.get("owner", "").strip(),
-        kind=g.get("kind", "").strip(), due=g.get("due", "").strip(), q=g.get("q", "").strip()[:SEARCH_MAX],
-        sort=g.get("sort", "due"),
-    )  # fmt: skip
+def demand_filters(request: HttpRequest, visible) -> DemandFilter:
+    """The list's filters, as `/api/demands/` and the exports read them (`subpoenas/filters.py`)."""
+    return valid_filters(DemandFilter(request.GET, queryset=demand_rows(visible), request=request))
 
 
 class DemandListView(MatterUserRequiredMixin, View):
@@ -44,24 +42,41 @@ class DemandListView(MatterUserRequiredMixin, View):
     """
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        f = filters_from(request)
         visible = selectors.demands_visible_to(request.user)
-        counts = selectors.status_counts(request.user, f, visible)
-        paginator = Paginator(selectors.demand_list(request.user, f, visible), PAGE_SIZE)
-        if not (f.status or f.kind or f.owner or f.due or f.q):
+        filterset = demand_filters(request, visible)
+        f = {name: "" if value is None else value for name, value in filterset.form.cleaned_data.items()}
+        counts = selectors.status_counts(request.user, visible, state=f["state"])
+        paginator = Paginator(filterset.qs, PAGE_SIZE)
+        if not narrows(f):
             paginator.count = counts["total"]  # the counts by status already cover this set: one COUNT fewer
         page = paginator.get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
         context = {
-            "page": page, "f": f, "counts": counts,
-            "statuses": LegalDemand.Status.choices, "kinds": LegalDemand.Kind.choices, "query": query.urlencode(),
+            "page": page, "f": f, "counts": counts, "query": query.urlencode(),
+            "statuses": LegalDemand.Status.choices, "kinds": LegalDemand.Kind.choices, "sorts": SORT_LABELS,
             "owners": User.objects.filter(role__in=[Role.ITG_STAFF, Role.ITG_ADMIN], is_active=True)
             if request.user.is_itg_staff else [],
         }  # fmt: skip
-        if f.q:
-            record(action=Action.DEMAND_SEARCHED, by=request.user, reason=f"q={f.q}"[:500])
+        if f["q"]:
+            record(action=Action.DEMAND_SEARCHED, by=request.user, reason=f"q={f['q']}"[:500])
         return render(request, "subpoenas/list.html", context)
+
+
+class DemandExportView(MatterUserRequiredMixin, View):
+    """The list as CSV or XLSX with the page's filters (`/demands/export.csv?due=week`), what the user may see."""
+
+    def get(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        if fmt not in EXPORT_FORMATS:
+            raise Http404("Download the list as .csv or .xlsx.")
+        filterset = demand_filters(request, selectors.demands_visible_to(request.user))
+        try:
+            header, rows = demands_export(by=request.user, rows=filterset.qs, fmt=fmt,
+                                          cleaned=filterset.form.cleaned_data)  # fmt: skip
+        except ExportTooLarge as error:
+            raise BadQuery("format", str(error)) from None
+        name = f"demands-{timezone.localdate():%Y-%m-%d}"
+        return download_response(fmt, name, header, rows, title="Demands")
 
 
 def timeline(demand: LegalDemand) -> list[dict]:

@@ -4,10 +4,9 @@ staff gate (pages) or scoped to one provider's own hops (provider API and e-mail
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
 
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -16,46 +15,13 @@ from itg.audit.services import record
 from providers.models import Provider
 from providers.selectors import provider_search
 from tracebacks.models import Campaign, Hop, Traceback
-from tracebacks.phones import try_e164
 
 
-@dataclass
-class TracebackFilters:
-    campaign: int | None = None
-    provider: int | None = None
-    status: str = ""
-    date_from: date | None = None
-    date_to: date | None = None
-    number: str = ""
-
-
-def traceback_list(f: TracebackFilters) -> QuerySet[Traceback]:
-    """Tracebacks, newest call first, filtered; each filter reads an index of `Traceback` or `Hop`."""
-    rows = Traceback.objects.select_related("campaign", "originating_provider", "gateway_provider")
-    if f.campaign:
-        rows = rows.filter(campaign_id=f.campaign)
-    if f.status:
-        rows = rows.filter(status=f.status)
-    if f.date_from:
-        rows = rows.filter(call_at__gte=datetime.combine(f.date_from, time.min, tzinfo=UTC))
-    if f.date_to:
-        rows = rows.filter(call_at__lte=datetime.combine(f.date_to, time.max, tzinfo=UTC))
-    if f.number:
-        number = try_e164(f.number) or f.number.strip()
-        rows = rows.filter(Q(calling_number=number) | Q(called_number=number))
-    if f.provider:
-        # EXISTS lets PostgreSQL walk the newest calls and stop at a page's worth (the count is separate).
-        rows = rows.filter(Exists(Hop.objects.filter(traceback=OuterRef("pk"), provider_id=f.provider)))
-    return rows.order_by("-call_at", "-pk")
-
-
-def traceback_count(f: TracebackFilters, rows: QuerySet[Traceback]) -> int:
-    """How many tracebacks match. Filtered by provider alone, that is the provider's hop count (a provider is
-    on a path once, `hop_provider_once_per_path`), read from an index instead of a semi-join over the table."""
-    only_provider = f.provider and not (f.campaign or f.status or f.date_from or f.date_to or f.number)
-    if only_provider:
-        return Hop.objects.filter(provider_id=f.provider).count()
-    return rows.count()
+def traceback_rows() -> QuerySet[Traceback]:
+    """Tracebacks as list rows, newest call first (filters: `tracebacks.filters.TracebackFilter`)."""
+    return Traceback.objects.select_related("campaign", "originating_provider", "gateway_provider").order_by(
+        "-call_at", "-pk"
+    )
 
 
 def traceback_for(pk: int) -> Traceback:

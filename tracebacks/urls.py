@@ -5,6 +5,7 @@ from tracebacks.views import staff
 app_name = "tracebacks"
 urlpatterns = [
     path("", staff.TracebackListView.as_view(), name="list"),
+    path("export.<str:fmt>", staff.TracebackExportView.as_view(), name="export"),
     path("new/", staff.TracebackCreateView.as_view(), name="create"),
     path("bulk/", staff.TracebackBulkView.as_view(), name="bulk"),
     path("<int:pk>/", staff.TracebackDetailView.as_view(), name="detail"),

@@ -38,6 +38,7 @@ class Action(models.TextChoices):
     CASE_UNSHARED = "case.unshared", "Case share revoked"
     CASE_SHARE_UPDATED = "case.share_updated", "Shared office's thread posting changed"
     CASE_ASSIGNED = "case.assigned", "Case assigned"
+    CASES_EXPORTED = "cases.exported", "Case list downloaded"
     # Audit itself
     AUDIT_VIEWED = "audit.viewed", "Audit trail viewed"
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
@@ -64,6 +65,7 @@ class Action(models.TextChoices):
     TRACEBACK_FILE_DOWNLOADED = "traceback.file_downloaded", "Traceback file downloaded"
     TRACEBACK_ENDED = "traceback.ended", "Traceback ended"
     TRACEBACK_CLOSED = "traceback.closed", "Traceback closed by ITG staff"
+    TRACEBACKS_EXPORTED = "tracebacks.exported", "Traceback list downloaded"
     HOP_OPENED = "hop.opened", "Hop opened"
     HOP_NOTIFIED = "hop.notified", "Hop request sent to provider"
     HOP_ANSWERED = "hop.answered", "Hop answered"
@@ -120,6 +122,7 @@ class Action(models.TextChoices):
     DEMAND_ESCALATED = "demand.escalated", "Overdue demand escalated"
     DEMAND_RECEIPT_DOWNLOADED = "demand.receipt_downloaded", "Receipt downloaded"
     DEMAND_SEARCHED = "demand.searched", "Demands searched"
+    DEMANDS_EXPORTED = "demands.exported", "Demand list downloaded"
     DOCUMENT_DOWNLOADED = "document.downloaded", "Document downloaded"
     DOCUMENT_DOWNLOAD_DENIED = "document.download_denied", "Document download denied"
     CALENDAR_FEED_CREATED = "calendar_feed.created", "Calendar feed created"

@@ -23,7 +23,6 @@ from itg.audit.services import record
 from itg.throttling import ClearThrottleMessage, ExtractionThrottle
 from itg.uploads import PDF_ONLY, check_upload, file_response, no_store
 from subpoenas import intake, selectors, services
-from subpoenas.api.filters import DemandFilter
 from subpoenas.api.serializers import (
     CountsOut,
     DemandIn,
@@ -35,6 +34,7 @@ from subpoenas.api.serializers import (
     FeedOut,
     TransitionIn,
 )
+from subpoenas.filters import DemandFilter, demand_rows
 from subpoenas.models import DeadlineEvent, IdempotencyKey, LegalDemand
 
 logger = logging.getLogger(__name__)
@@ -80,11 +80,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return DemandRowOut if self.action == "list" else DemandOut
 
     def get_queryset(self):
-        return (
-            selectors.demands_visible_to(self.request.user)
-            .select_related("case__owner")
-            .order_by("due_at", "id")
-        )
+        return demand_rows(selectors.demands_visible_to(self.request.user))
 
     def get_object(self) -> LegalDemand:
         return selectors.demand_for(self.request.user, self.kwargs["pk"])
@@ -215,8 +211,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=False, methods=["get"])
     def counts(self, request):
         """Counts by status, open, due within 7 days and overdue, over what the caller may see."""
-        f = selectors.QueueFilters(state=request.query_params.get("state", "")[:2])
-        counts = selectors.status_counts(request.user, f)
+        counts = selectors.status_counts(request.user, state=request.query_params.get("state", "")[:2])
         by_status = {value: n for value, _label, n in counts.pop("by_status")}
         return Response({**counts, "by_status": by_status})
 

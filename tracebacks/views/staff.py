@@ -9,14 +9,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views import View
 
 from itg.accounts.roles import ITGStaffRequiredMixin
 from itg.audit.actions import Action
 from itg.audit.services import record
-from itg.params import query_date, query_int
+from itg.exports import EXPORT_FORMATS, ExportTooLarge, download_response
+from itg.params import BadQuery, valid_filters
 from itg.uploads import file_response
 from tracebacks import selectors, services
+from tracebacks.exports import tracebacks_export
+from tracebacks.filters import TracebackFilter, traceback_count
 from tracebacks.forms import BulkStartForm, CampaignForm, CloseForm, ReassignForm, TracebackForm
 from tracebacks.models import Campaign, Hop, Traceback
 from tracebacks.views.common import CountedPaginator, apply_errors, message_of
@@ -24,36 +28,51 @@ from tracebacks.views.common import CountedPaginator, apply_errors, message_of
 PAGE_SIZE = 50
 
 
-def _provider_filter(text: str) -> tuple[int | None, str]:
-    """The provider filter takes an id (from links) or what staff type: RMD number, FRN or name."""
-    if not text or text.isdigit() and len(text) < 8:
-        return (int(text) if text else None), ""
-    try:
-        return selectors.resolve_provider(text, field="provider").pk, ""
-    except ValidationError as error:
-        return None, " ".join(error.message_dict["provider"])
+def traceback_filters(request: HttpRequest) -> TracebackFilter:
+    """The list's filters, as `/api/tracebacks/` and the exports read them (`tracebacks/filters.py`)."""
+    return TracebackFilter(request.GET, queryset=selectors.traceback_rows(), request=request)
 
 
 class TracebackListView(ITGStaffRequiredMixin, View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        g = request.GET
-        provider, provider_error = _provider_filter(g.get("provider", "").strip())
-        f = selectors.TracebackFilters(
-            campaign=query_int(g.get("campaign"), "campaign"), provider=provider,
-            status=g.get("status", "") if g.get("status") in Traceback.Status.values else "",
-            date_from=query_date(g.get("date_from"), "date_from"), date_to=query_date(g.get("date_to"), "date_to"), number=g.get("number", "").strip(),
-        )  # fmt: skip
-        rows = selectors.traceback_list(f) if not provider_error else Traceback.objects.none()
-        count = selectors.traceback_count(f, rows) if not provider_error else 0
-        page = CountedPaginator(rows, PAGE_SIZE, count=count).get_page(g.get("page"))
-        query = g.copy()
+        filterset = traceback_filters(request)
+        errors = filterset.errors if not filterset.is_valid() else {}
+        # Words naming no provider (or several) are shown beside the box, as a form's error would be;
+        # any other bad value is a 400 naming its parameter.
+        provider_error = " ".join(errors.get("provider", []))
+        if set(errors) - {"provider"}:
+            valid_filters(filterset)
+        f = filterset.form.cleaned_data  # the valid ones, shown back in the form
+        if provider_error:
+            rows, count = Traceback.objects.none(), 0
+        else:
+            rows = filterset.qs
+            count = traceback_count(f, rows)
+        page = CountedPaginator(rows, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
+        query = request.GET.copy()
         query.pop("page", None)
         context = {
             "page": page, "f": f, "query": query.urlencode(), "statuses": Traceback.Status.choices,
-            "provider_text": g.get("provider", ""), "provider_error": provider_error,
+            "provider_text": request.GET.get("provider", ""), "provider_error": provider_error,
             "campaigns": Campaign.objects.order_by("name").only("pk", "name"),
         }  # fmt: skip
         return render(request, "tracebacks/list.html", context)
+
+
+class TracebackExportView(ITGStaffRequiredMixin, View):
+    """The traceback list as CSV or XLSX with the page's filters (a provider the words do not name is a 400)."""
+
+    def get(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        if fmt not in EXPORT_FORMATS:
+            raise Http404("Download the list as .csv or .xlsx.")
+        filterset = valid_filters(traceback_filters(request))
+        try:
+            header, rows = tracebacks_export(by=request.user, rows=filterset.qs, fmt=fmt,
+                                             cleaned=filterset.form.cleaned_data)  # fmt: skip
+        except ExportTooLarge as error:
+            raise BadQuery("format", str(error)) from None
+        name = f"tracebacks-{timezone.localdate():%Y-%m-%d}"
+        return download_response(fmt, name, header, rows, title="Tracebacks")
 
 
 class TracebackCreateView(ITGStaffRequiredMixin, View):
@@ -191,8 +210,8 @@ class CampaignListView(ITGStaffRequiredMixin, View):
 class CampaignDetailView(ITGStaffRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         campaign = get_object_or_404(Campaign, pk=pk)
-        f = selectors.TracebackFilters(campaign=campaign.pk)
-        page = Paginator(selectors.traceback_list(f), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = selectors.traceback_rows().filter(campaign=campaign)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         counts = selectors.campaign_status_counts(campaign)
         statuses = [(label, counts.get(value, 0)) for value, label in Traceback.Status.choices]
         return render(

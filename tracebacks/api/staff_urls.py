@@ -1,0 +1,5 @@
+from django.urls import path
+
+from tracebacks.api.staff import TracebackListAPI
+
+urlpatterns = [path("", TracebackListAPI.as_view(), name="api-tracebacks")]
