@@ -94,6 +94,7 @@ ARGS = {
     "calls:call": lambda w: {"pk": MISSING},
     "calls:job": lambda w: {"pk": MISSING},
     "calls:rejects": lambda w: {"pk": MISSING},
+    "calls:certificate_remove": lambda w: {"pk": MISSING},
     "api-call": lambda w: {"pk": MISSING},
     "api-call-import": lambda w: {"pk": MISSING},
     "detection:detected": lambda w: {"pk": MISSING},
@@ -288,6 +289,8 @@ POLICY: dict[str, str] = {
     "api-trends": "401   200   200   200   200   200   200   200   200   403   401   401",  # GET /api/trends/
     "api-trends-state": "401   200   200   404   404   404   404   200   200   403   401   401",  # GET /api/trends/states/TX/
     "calls:call": "login 403   403   403   403   403   403   404   404   403   login login",  # GET /calls/987654/
+    "calls:certificate_remove": "login 403   403   403   403   403   403   405   405   403   login login",  # GET /calls/certificates/987654/remove/
+    "calls:certificates": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /calls/certificates/
     "calls:imports": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /calls/imports/
     "calls:job": "login 403   403   403   403   403   403   404   404   403   login login",  # GET /calls/imports/987654/
     "calls:rejects": "login 403   403   403   403   403   403   404   404   403   login login",  # GET /calls/imports/987654/rejects.csv

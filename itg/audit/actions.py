@@ -157,6 +157,7 @@ class Action(models.TextChoices):
     CALL_RECORDING_DOWNLOADED = "calls.recording_downloaded", "Call recording downloaded"
     CALL_CDR_MAPPING_SAVED = "calls.cdr_mapping_saved", "CDR column mapping saved"
     CALL_CERTIFICATE_ADDED = "calls.certificate_added", "STIR/SHAKEN certificate added"
+    CALL_CERTIFICATE_REMOVED = "calls.certificate_removed", "STIR/SHAKEN certificate removed"
 
 
 class Outcome(models.TextChoices):

@@ -54,3 +54,30 @@ class StartTracebackForm(forms.Form):
     terminating_provider = forms.CharField(
         max_length=300, help_text="The provider that delivered the call: RMD number, FRN or exact name."
     )
+
+
+CERTIFICATE_MAX_BYTES = 64 * 1024  # a PEM certificate is 1-3 KB; a chain of a few, still far below this
+
+
+class CertificateForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="Who signs with it, e.g. the carrier's name.")
+    x5u = forms.URLField(
+        required=False, max_length=500, label="x5u URL", assume_scheme="https",
+        help_text="The URL the carrier's tokens name in x5u, if known. It is never fetched.",
+    )  # fmt: skip
+    file = forms.FileField(required=False, label="Certificate file (PEM)")
+    pem = forms.CharField(
+        required=False, label="Or paste the PEM", widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=CERTIFICATE_MAX_BYTES,
+    )  # fmt: skip
+
+    def clean(self) -> dict:
+        data = super().clean()
+        upload = data.get("file")
+        if upload is not None:
+            if upload.size > CERTIFICATE_MAX_BYTES:
+                raise forms.ValidationError({"file": "The file is larger than 64 KB: not a PEM certificate."})
+            data["pem"] = upload.read()
+        elif not (data.get("pem") or "").strip():
+            raise forms.ValidationError({"file": "Choose the certificate file, or paste its PEM text."})
+        return data

@@ -195,6 +195,9 @@ def signing_certificate_add(*, by, name: str, pem: bytes | str, x5u: str = ""):
     from .shaken import certificate_fields
 
     require_itg(by, "add signing certificates")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Name the certificate (e.g. the carrier that signs with it)."})
     try:
         fields = certificate_fields(pem)
     except ValueError as error:
@@ -209,3 +212,17 @@ def signing_certificate_add(*, by, name: str, pem: bytes | str, x5u: str = ""):
         changes={"fingerprint": [None, cert.fingerprint]},
     )
     return cert
+
+
+@transaction.atomic
+def signing_certificate_remove(*, by, certificate) -> None:
+    """Stop trusting a certificate: later imports no longer verify tokens against it. Records already
+    imported keep the result they were given (the audit trail says when the certificate was on file)."""
+    require_itg(by, "remove signing certificates")
+    record(
+        action=Action.CALL_CERTIFICATE_REMOVED,
+        by=by,
+        obj=certificate,
+        changes={"fingerprint": [certificate.fingerprint, None], "name": [certificate.name, None]},
+    )
+    certificate.delete()

@@ -108,6 +108,12 @@ def certificate_fields(pem: bytes | str) -> dict:
         cert = x509.load_pem_x509_certificate(data)
     except ValueError:
         raise ValueError("This is not a PEM certificate (-----BEGIN CERTIFICATE-----).") from None
+    key = cert.public_key()
+    if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise ValueError(
+            "This certificate's key is not an EC P-256 key; STIR/SHAKEN PASSporTs are signed with ES256 "
+            "(RFC 8588), so it could verify none of them."
+        )
     return {
         "pem": data.decode(), "fingerprint": hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest(),
         "subject": cert.subject.rfc4514_string()[:500], "not_before": cert.not_valid_before_utc,

@@ -10,4 +10,6 @@ urlpatterns = [
     path("imports/", views.ImportListView.as_view(), name="imports"),
     path("imports/<int:pk>/", views.ImportDetailView.as_view(), name="job"),
     path("imports/<int:pk>/rejects.csv", views.RejectsDownloadView.as_view(), name="rejects"),
+    path("certificates/", views.CertificateListView.as_view(), name="certificates"),
+    path("certificates/<int:pk>/remove/", views.CertificateRemoveView.as_view(), name="certificate_remove"),
 ]

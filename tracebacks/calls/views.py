@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from itg.accounts.roles import ITGStaffRequiredMixin
@@ -17,8 +17,8 @@ from tracebacks import selectors as tb_selectors
 from tracebacks.views.common import CountedPaginator, apply_errors
 
 from . import selectors, services
-from .forms import CallSearchForm, ImportForm, StartTracebackForm
-from .models import ImportJob
+from .forms import CallSearchForm, CertificateForm, ImportForm, StartTracebackForm
+from .models import ImportJob, SigningCertificate
 
 PAGE_SIZE = 50
 COUNT_CAP = 10_000  # counting 100 million rows for a pager is not worth it; "10,000+" is enough
@@ -128,6 +128,42 @@ class RejectsDownloadView(ITGStaffRequiredMixin, View):
         )
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-rejects.csv"'
         return response
+
+
+class CertificateListView(ITGStaffRequiredMixin, View):
+    """The STIR/SHAKEN signing certificates PASSporTs are verified against (uploaded, never fetched)."""
+
+    def get(self, request: HttpRequest, form: CertificateForm | None = None) -> HttpResponse:
+        return render(request, "calls/certificates.html", {
+            "form": form or CertificateForm(), "certificates": SigningCertificate.objects.select_related("uploaded_by"),
+        }, status=400 if form is not None else 200)  # fmt: skip
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = CertificateForm(request.POST, request.FILES)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                cert = services.signing_certificate_add(
+                    by=request.user, name=d["name"], pem=d["pem"], x5u=d["x5u"]
+                )
+            except (ValidationError, PermissionDenied) as error:
+                if d.get("file") and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+                    error = ValidationError(
+                        {"file" if k == "pem" else k: v for k, v in error.error_dict.items()}
+                    )
+                apply_errors(form, error)
+            else:
+                messages.success(request, f"Certificate “{cert.name}” added: tokens it signed now verify.")
+                return redirect("calls:certificates")
+        return self.get(request, form=form)
+
+
+class CertificateRemoveView(ITGStaffRequiredMixin, View):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        cert = get_object_or_404(SigningCertificate, pk=pk)
+        services.signing_certificate_remove(by=request.user, certificate=cert)
+        messages.success(request, f"Certificate “{cert.name}” removed: later imports no longer trust it.")
+        return redirect("calls:certificates")
 
 
 __all__ = ["ImportJob"]
