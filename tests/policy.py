@@ -239,7 +239,7 @@ POLICY: dict[str, str] = {
     "responses:propose": "login 403   403   403   403   403   403   405   405   403   login login",
     "responses:remove": "login 403   403   403   403   403   403   405   405   403   login login",
     "responses:retry": "login 403   403   403   403   403   403   405   405   403   login login",
-    "responses:verify": "login 200   200   200   200   200   200   200   200   200   login login",
+    "responses:verify": "200   200   200   200   200   200   200   200   200   200   200   200",
     "subpoenas:calendar": "login 200   200   200   200   200   200   200   200   403   login login",
     "subpoenas:calendar-ics": "200   200   200   200   200   200   200   200   200   200   200   200",
     "subpoenas:create": "login 200   200   200   200   200   200   403   403   403   login login",

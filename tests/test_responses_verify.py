@@ -108,9 +108,37 @@ def test_every_signed_in_role_can_verify(client, people, who, tmp_path):
     assert "Development certificate" in body
 
 
-def test_anonymous_user_is_sent_to_login(client, db):
-    response = client.get("/responses/verify/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+def test_anyone_may_verify_without_logging_in_and_learns_only_what_the_file_proves(client, db, settings):
+    """Issue 13 item 4: the page a response promises its readers is public, rate-limited and audited."""
+    from tests.factories import make_demand
+
+    demand = make_demand("TX", "In re Sealed Robocall Matter")
+    document, pdf = issue_small_document(demand, title=f"Response to {demand.tracking_number}")
+
+    page = client.get("/responses/verify/")
+    body = client.post("/responses/verify/", upload(pdf), REMOTE_ADDR="198.51.100.7").content.decode()
+
+    assert page.status_code == 200 and b'<label for="id_file">Signed PDF' in page.content
+    assert "Valid: an unaltered document issued by the ITG" in body and DEV_SIGNER_NAME in body
+    assert document.bates_range in body and "version 1" in body  # what the document itself prints
+    assert f"/demands/{demand.pk}/" not in body and "In re Sealed" not in body  # nothing about the matter
+    assert f"Response to {demand.tracking_number}" not in body
+    event = AuditEvent.objects.get(action="document.verified")
+    assert (event.actor_id, event.actor_email, event.ip) == (
+        None,
+        "anonymous visitor (verification page)",
+        "198.51.100.7",
+    )
+    assert event.outcome == "success" and event.changes["sha256"] == document.sha256
+    altered = client.post("/responses/verify/", upload(flip_one_byte(pdf))).content.decode()
+    assert "altered after it was signed" in altered
+    # Rate-limited per address (the first check above came from another one): the limit, then a 429.
+    limit = int(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["verification"].split("/")[0])
+    for _ in range(limit - 1):
+        assert client.post("/responses/verify/", {}).status_code == 400
+    refused = client.post("/responses/verify/", {})
+    assert refused.status_code == 429 and "Too many documents verified" in refused.content.decode()
+    assert int(refused["Retry-After"]) > 0
 
 
 def test_page_reports_an_altered_file_with_reasons(client, people):

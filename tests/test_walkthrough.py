@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.http import HttpResponse
+
 from tests.factories import verified_login
 
 
@@ -103,3 +105,41 @@ def test_error_pages_are_the_portals_own_under_production_settings(client, peopl
     broken = server_error(RequestFactory().get("/"))
     assert broken.status_code == 500 and "Something went wrong on our side" in broken.content.decode()
     assert "itg.css" in broken.content.decode()
+
+
+def test_an_idle_logout_says_why_on_the_login_page(client, people, settings):
+    """The session ends silently after SESSION_COOKIE_AGE without a request; the login page says why."""
+    import time
+
+    from itg.accounts.middleware import LAST_SEEN_COOKIE, LAST_SEEN_SALT
+
+    verified_login(client, people.tess)
+    assert client.get("/demands/").status_code == 200
+    assert LAST_SEEN_COOKIE in client.cookies  # refreshed by every signed-in request
+    # 31 minutes later: the browser has dropped the expired session cookie; the marker is still there.
+    client.cookies.pop(settings.SESSION_COOKIE_NAME)
+    stale = HttpResponse()
+    stale.set_signed_cookie(LAST_SEEN_COOKIE, str(int(time.time()) - 31 * 60), salt=LAST_SEEN_SALT)
+    client.cookies[LAST_SEEN_COOKIE] = stale.cookies[LAST_SEEN_COOKIE].value
+
+    page = client.get("/demands/", follow=True)
+    text = page.content.decode()
+    assert page.redirect_chain[-1][0].startswith("/accounts/login/?next=/demands/")
+    assert "You were logged out after 30 minutes without activity" in text
+    assert "You were logged out after" not in client.get("/accounts/login/").content.decode()  # said once
+
+
+def test_a_logout_is_not_reported_as_idleness(client, people):
+    verified_login(client, people.tess)
+    client.get("/demands/")
+    page = client.post("/accounts/logout/", follow=True).content.decode()
+    assert "You are logged out." in page and "without activity" not in page and "session ended" not in page
+
+
+def test_a_session_ended_elsewhere_is_not_called_idle(client, people, settings):
+    verified_login(client, people.tess)
+    client.get("/demands/")
+    client.cookies.pop(settings.SESSION_COOKIE_NAME)  # e.g. logged out in another window, 1 minute ago
+    text = client.get("/demands/", follow=True).content.decode()
+    assert "Your session ended: you were logged out in another window" in text
+    assert "without activity" not in text

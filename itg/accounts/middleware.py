@@ -7,12 +7,52 @@ The API is left to DRF, whose session authentication also insists on a verified 
 
 from __future__ import annotations
 
+import time
+
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, JsonResponse
+from django.core import signing
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 _OPEN_PREFIXES = ("/static/", "/api/", "/favicon.ico")
+
+# The session ends silently after SESSION_COOKIE_AGE without a request (settings: idle timeout). So that the
+# login page can say why, each response to a signed-in user refreshes a signed, HttpOnly cookie holding the
+# time of that request, which outlives the session; logging out deletes it. Its presence on the login page
+# means the session ended without a logout, and its age says whether idleness ended it.
+LAST_SEEN_COOKIE = "itg_last_seen"
+LAST_SEEN_SALT = "itg.accounts.last-seen"
+LAST_SEEN_MAX_AGE = 14 * 24 * 3600
+
+
+def session_end_notice(request: HttpRequest, now: float | None = None) -> str:
+    """Why an anonymous visitor on the login page is no longer signed in, or "" if they logged out."""
+    try:
+        seen = float(
+            request.get_signed_cookie(LAST_SEEN_COOKIE, salt=LAST_SEEN_SALT, max_age=LAST_SEEN_MAX_AGE)
+        )
+    except (
+        KeyError,
+        ValueError,
+        TypeError,
+        signing.BadSignature,
+    ):  # no cookie, a bad signature, or expired: nothing to say
+        return ""
+    idle = settings.SESSION_COOKIE_AGE
+    if (now or time.time()) - seen >= idle - 5:  # the browser drops the session cookie a moment early
+        minutes = idle // 60
+        return (
+            f"You were logged out after {minutes} minute{'s' if minutes != 1 else ''} without activity, to "
+            "protect the matters your account can see. Log in again to continue where you were."
+        )
+    return "Your session ended: you were logged out in another window, or by an administrator. Log in again."
+
+
+def forget_last_seen(response: HttpResponse) -> HttpResponse:
+    response.delete_cookie(LAST_SEEN_COOKIE, samesite="Lax")
+    return response
 
 
 def otp_exempt(view):
@@ -26,7 +66,14 @@ class TwoFactorRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        return self.get_response(request)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and LAST_SEEN_COOKIE not in response.cookies:
+            response.set_signed_cookie(
+                LAST_SEEN_COOKIE, str(int(time.time())), salt=LAST_SEEN_SALT, max_age=LAST_SEEN_MAX_AGE,
+                httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+            )  # fmt: skip
+        return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if request.path.startswith(_OPEN_PREFIXES):

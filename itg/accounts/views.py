@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from itg.accounts import services
 from itg.accounts.forms import CodeForm, InviteForm, LoginForm, ResetOtpForm, RoleForm, SetPasswordForm
 from itg.accounts.lockout import locked_emails, locked_until
-from itg.accounts.middleware import otp_exempt
+from itg.accounts.middleware import forget_last_seen, otp_exempt, session_end_notice
 from itg.accounts.models import Invitation, User
 from itg.accounts.qr import qr_svg
 from itg.accounts.roles import ITGAdminRequiredMixin, UserManagerRequiredMixin
@@ -77,7 +77,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
             step = "accounts:otp_verify" if has_device else "accounts:otp_setup"
             return redirect(f"{reverse(step)}?next={_next_url(request)}")
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+    context = {"form": form, "next": request.GET.get("next", "")}
+    if request.method == "GET" and not request.user.is_authenticated:
+        # Said once: the notice's cookie goes with this page (a reload shows the plain login).
+        context["ended"] = session_end_notice(request)
+        return forget_last_seen(render(request, "accounts/login.html", context))
+    return render(request, "accounts/login.html", context)
 
 
 @otp_exempt
@@ -164,7 +169,7 @@ def _base32(key: bytes) -> str:
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, "You are logged out.")
-    return redirect("accounts:login")
+    return forget_last_seen(redirect("accounts:login"))
 
 
 @login_not_required

@@ -35,7 +35,7 @@ def issued_document_view_for(user, document: IssuedDocument | None) -> IssuedDoc
     if document is None:
         return None
     demand = document.demand
-    if demand is not None and not can_see_case(user, demand.case):
+    if demand is not None and (user is None or not can_see_case(user, demand.case)):
         demand = None
     return IssuedDocumentView(document, demand)
 

@@ -116,6 +116,15 @@ def _reasons(result: VerificationResult, issued: IssuedDocument | None) -> list[
     return reasons
 
 
+def _anonymous_actor(source: str) -> str:
+    # The public page's visitor is known by address and user agent only (in the event's context).
+    return (
+        "anonymous visitor (verification page)"
+        if source == "page"
+        else f"manage.py verify_response ({source})"
+    )
+
+
 def document_verify(pdf_bytes: bytes, *, by=None, source: str = "upload") -> Verification:
     """Check a PDF against the ITG's signature and its register of issued documents; audit the check.
 
@@ -142,6 +151,6 @@ def document_verify(pdf_bytes: bytes, *, by=None, source: str = "upload") -> Ver
         outcome=Outcome.SUCCESS if verdict.is_itg_original else Outcome.FAILED,
         reason="; ".join(verdict.reasons)[:500],
         changes={"sha256": verdict.sha256, "source": source, "size": len(pdf_bytes)},
-        actor_email="" if by else f"manage.py verify_response ({source})",
+        actor_email="" if by else _anonymous_actor(source),
     )
     return verdict

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
 
 from itg.accounts.roles import ITGStaffRequiredMixin, MatterUserRequiredMixin
@@ -26,8 +27,15 @@ from subpoenas.selectors import demand_for
 PRESIGNED_SECONDS = 300
 
 
-class VerifyView(LoginRequiredMixin, View):
-    """Any signed-in user may check a PDF; the answer names a demand only to those who may see it."""
+@method_decorator(login_not_required, name="dispatch")
+class VerifyView(View):
+    """Anyone may check a PDF, signed in or not (issue 13: the page the response promises its readers).
+
+    What it says is only what the file itself proves: the signature, and whether these exact bytes are a
+    document the ITG issued (with what the document itself prints: kind, version, date, Bates range). The
+    demand it answers is linked only for a signed-in user who may see that demand. Rate-limited per user or
+    per address, and every check is audited (the file's SHA-256 and the verdict; the file is never kept).
+    """
 
     template = "responses/verify.html"
 
@@ -44,11 +52,13 @@ class VerifyView(LoginRequiredMixin, View):
         form = VerifyForm(request.POST, request.FILES)
         if not form.is_valid():
             return render(request, self.template, {"form": form}, status=400)
-        verdict = document_verify(form.cleaned_data["file"], by=request.user)
+        # A visitor half-way through logging in (password, no code yet) is treated as anonymous.
+        viewer = request.user if request.user.is_authenticated and request.user.is_verified() else None
+        verdict = document_verify(form.cleaned_data["file"], by=viewer, source="page")
         context = {
             "form": VerifyForm(),
             "verdict": verdict,
-            "issued": selectors.issued_document_view_for(request.user, verdict.issued),
+            "issued": selectors.issued_document_view_for(viewer, verdict.issued),
             "file_name": request.FILES["file"].name,
         }
         return render(request, self.template, context)
