@@ -181,3 +181,33 @@ def test_cluster_transcripts_refuses_a_csv_without_transcripts(tmp_path):
     with pytest.raises(CommandError, match="has no 'transcript' column.*found: id, text"):
         call_command("cluster_transcripts", str(src), "--out", str(tmp_path / "out.csv"))
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_assign_joins_by_text_then_by_a_shared_number_and_leaves_the_rest():
+    (_, a), (_, b) = _scripts()[:2]
+    b_words = engine.normalise(b).tokens
+    third = len(b_words) // 3
+    filler = [f"zq{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(2 * third)]  # words in no script
+    half_b = " ".join(b_words[:third] + filler)  # a third of B's script: below the text cut
+    calls = [
+        engine.Call("cut", " ".join(engine.normalise(a).tokens[12:])),  # A heard from mid-sentence
+        engine.Call("same-number", half_b + " call 2025550123", calling_number="+14155550100"),
+        engine.Call("other-number", half_b + " call 2025550999"),
+        engine.Call("nothing", "hello grandma it is me i am in jail please send money right now"),
+        engine.Call("empty", ""),
+    ]
+    found = engine.assign(calls, {"A": [a], "B": [b]}, {"2025550123": "B"})
+    # A cut is contained in its script: overlap 1 (the measure forgives missing beginnings).
+    assert (found["cut"].label, found["cut"].reason, found["cut"].similarity) == ("A", "identical", 1.0)
+    number = found["same-number"]
+    assert (number.label, number.reason) == ("B", "number")
+    assert engine.NUMBER_TEXT_THRESHOLD <= number.similarity < engine.TEXT_THRESHOLD
+    assert number.callback_numbers == ["2025550123"]
+    assert set(found) == {"cut", "same-number"}  # the rest wait for the full run
+    # Exact: the similarity is the pairwise measure of the engine, not an estimate.
+    sims = engine.similarity_matrix(
+        engine._Shingles(
+            *engine._shingle_ids([engine.normalise(t).tokens for t in (calls[0].transcript, a)], {})
+        ).matrix
+    )
+    assert found["cut"].similarity == pytest.approx(float(sims[0, 1]), abs=1e-3)

@@ -92,11 +92,14 @@ AUDIO_MIN_FRAMES = 30
 FPCALC_TIMEOUT = 30
 
 WORD_RE = re.compile(r"<phone>|<amount>|<num>|[^\W\d_]+(?:'[^\W\d_]+)*")
-# One pass over the text: a phone number, else an amount, else any other digit run.
+ASCII_WORD_RE = re.compile(r"<phone>|<amount>|<num>|[a-z]+(?:'[a-z]+)*")  # WORD_RE on lower-case ASCII
+# One pass over the text: a phone number, else an amount, else any other digit run. Every alternative starts
+# with a digit, "+", "(" or "$": the leading lookahead says so, and lets the scan skip every other position
+# at once (without it the phone alternative's optional parts are tried at each character, 10x slower).
 NUMBERS_RE = re.compile(
-    r"(?<!\d)(?:\+?1[\s.\-]*)?\(?(?P<area>[2-9]\d{2})\)?[\s.\-]*(?P<ex>[2-9]\d{2})[\s.\-]*(?P<line>\d{4})(?!\d)"
+    r"(?=[\d+($])(?:(?<!\d)(?:\+?1[\s.\-]*)?\(?(?P<area>[2-9]\d{2})\)?[\s.\-]*(?P<ex>[2-9]\d{2})[\s.\-]*(?P<line>\d{4})(?!\d)"
     r"|(?P<amount>\$\s*\d[\d,]*(?:\.\d+)?|\b\d[\d,]*(?:\.\d+)?\s*(?:dollars?|usd|bucks)\b)"
-    r"|\d+(?:[.,]\d+)*",
+    r"|\d+(?:[.,]\d+)*)",
     re.IGNORECASE,
 )
 DIGIT_ANY = re.compile(r"\d")
@@ -190,8 +193,12 @@ def normalise(transcript: str) -> Normalised:
             return " <amount> " if m.group("amount") else " <num> "
 
         text = NUMBERS_RE.sub(mask, text)
-    tokens = WORD_RE.findall(text.lower().replace("’", "'"))
-    tokens = [t.strip("'") for t in tokens if t.strip("'")]
+    low = text.lower()
+    if low.isascii():  # the common case: the same tokens as WORD_RE gives, by a narrower, faster pattern
+        tokens = ASCII_WORD_RE.findall(low)
+    else:
+        tokens = WORD_RE.findall(low.replace("’", "'"))
+        tokens = [t.strip("'") for t in tokens if t.strip("'")]
     return Normalised(" ".join(tokens), tokens, list(dict.fromkeys(callbacks)))
 
 
@@ -703,6 +710,7 @@ class Assignment:
     label: object
     similarity: float
     reason: str  # "text", "identical" or "number"
+    callback_numbers: list[str] = dataclasses.field(default_factory=list)  # heard in the new call's text
 
 
 def assign(
@@ -711,7 +719,12 @@ def assign(
     """Incremental assignment: each new call joins the known campaign (`anchors`: label -> member texts)
     whose nearest anchor text reaches `TEXT_THRESHOLD`, or, failing that, the campaign that uses one of its
     call-back numbers or its caller ID (`numbers`: 10 digits -> label) when the text still agrees at
-    `NUMBER_TEXT_THRESHOLD`. Calls that match nothing are left for the next full run."""
+    `NUMBER_TEXT_THRESHOLD`. Calls that match nothing are left for the next full run.
+
+    Exact, and set-based: one sparse product of the new texts' shingle rows with the anchors' gives every
+    (new, anchor) pair that shares a shingle and its overlap, chunk by chunk; pairs sharing nothing have
+    similarity 0 and cannot reach any threshold. No LSH is needed here (the anchors are few: at most
+    `ANCHORS` per confirmed campaign), so no pair at the threshold is missed by chance."""
     numbers = numbers or {}
     anchor_texts: list[list[str]] = []
     anchor_label: list[object] = []
@@ -728,43 +741,58 @@ def assign(
             new.append((call, norm))
     if not new or not anchor_texts:
         return {}
-    docs = anchor_texts + [n.tokens for _, n in new]
-    shingles, offsets = _shingle_ids(docs, {})
-    sh = _Shingles(shingles, offsets)
-    sig = minhash(shingles, offsets)
-    src, dst = lsh_pairs(sig)
     a_n = len(anchor_texts)
-    # Candidate (new, anchor) pairs from shared buckets; bucket stars join through their leader, so take
-    # the candidate components and compare each new text with the anchors of its component.
-    comp = _components(len(docs), src, dst)
-    anchors_in: dict[int, list[int]] = defaultdict(list)
-    for i in range(a_n):
-        anchors_in[int(comp[i])].append(i)
-    label_index: dict[object, list[int]] = defaultdict(list)
-    for i, label in enumerate(anchor_label):
-        label_index[label].append(i)
+    shingles, offsets = _shingle_ids(anchor_texts + [n.tokens for _, n in new], {})
+    matrix = _Shingles(shingles, offsets).matrix
+    sizes = np.diff(matrix.indptr).astype(np.float32)  # binary rows: a row's entries are its shingles
+    anchors_t = matrix[:a_n].T.tocsr()
+    labels = list(dict.fromkeys(anchor_label))
+    label_no = {label: k for k, label in enumerate(labels)}
+    anchor_no = np.array([label_no[label] for label in anchor_label], dtype=np.int64)
     out: dict[str, Assignment] = {}
-    for k, (call, norm) in enumerate(new):
-        row = a_n + k
-        best: tuple[float, int] | None = None
-        cands = anchors_in.get(int(comp[row]), [])
-        if cands:
-            sims = similarity_matrix(sh.matrix[[row, *cands]])[0, 1:]
-            j = int(np.argmax(sims))
-            best = (float(sims[j]), cands[j])
-        if best and best[0] >= TEXT_THRESHOLD:
-            out[call.id] = Assignment(
-                anchor_label[best[1]], round(best[0], 3), "identical" if best[0] >= 0.999 else "text"
-            )
-            continue
-        keys = list(norm.callback_numbers) + [e164_digits(call.calling_number)]
-        for key in filter(None, keys):
-            label = numbers.get(key)
-            if label is None:
+    for lo in range(0, len(new), ASSIGN_CHUNK):
+        hi = min(len(new), lo + ASSIGN_CHUNK)
+        sims = _sims_to_anchors(
+            matrix[a_n + lo : a_n + hi], anchors_t, sizes[a_n + lo : a_n + hi], sizes[:a_n]
+        )
+        best = np.asarray(sims.max(axis=1).todense()).ravel()
+        best_at = np.asarray(sims.argmax(axis=1)).ravel()
+        for k in range(hi - lo):
+            call, norm = new[lo + k]
+            if best[k] >= TEXT_THRESHOLD:
+                value = float(best[k])
+                reason = "identical" if value >= 0.999 else "text"
+                out[call.id] = Assignment(
+                    anchor_label[int(best_at[k])], round(value, 3), reason, norm.callback_numbers
+                )
                 continue
-            idx = label_index[label]
-            sims = similarity_matrix(sh.matrix[[row, *idx]])[0, 1:]
-            if len(sims) and float(sims.max()) >= NUMBER_TEXT_THRESHOLD:
-                out[call.id] = Assignment(label, round(float(sims.max()), 3), "number")
-                break
+            keys = [
+                key for key in [*norm.callback_numbers, e164_digits(call.calling_number)] if key in numbers
+            ]
+            if not keys:
+                continue
+            start, end = sims.indptr[k], sims.indptr[k + 1]
+            cols, vals = sims.indices[start:end], sims.data[start:end]
+            for key in keys:
+                label = numbers[key]
+                mask = anchor_no[cols] == label_no.get(label, -1)
+                if mask.any() and float(vals[mask].max()) >= NUMBER_TEXT_THRESHOLD:
+                    value = round(float(vals[mask].max()), 3)
+                    out[call.id] = Assignment(label, value, "number", norm.callback_numbers)
+                    break
     return out
+
+
+# Rows of new texts compared with the anchors at once: the sparse product of 2,000 rows with a few thousand
+# anchors stays a few MB.
+ASSIGN_CHUNK = 2_000
+
+
+def _sims_to_anchors(rows, anchors_t, row_sizes, anchor_sizes) -> sparse.csr_matrix:
+    """Similarity (the measure of `similarity_matrix`) of each row with each anchor sharing a shingle."""
+    inter = (rows @ anchors_t).tocoo()
+    r, c, v = inter.row, inter.col, inter.data.astype(np.float32)
+    sr, sc = row_sizes[r], anchor_sizes[c]
+    small, large = np.minimum(sr, sc), np.maximum(sr, sc)
+    sim = np.where(small / large >= MIN_SIZE_RATIO, v / small, v / (sr + sc - v))
+    return sparse.csr_matrix((sim, (r, c)), shape=inter.shape)
