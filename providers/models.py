@@ -28,7 +28,9 @@ class Provider(models.Model):
     business_name = models.CharField(max_length=300)
     business_address = models.CharField(max_length=500, blank=True)
     country = models.CharField(max_length=100, blank=True)
-    is_foreign = models.BooleanField("foreign voice provider", default=False)
+    # None: unknown. The real RMD export has rows with the "foreign voice provider" answer left blank; such a
+    # provider is kept (refusing it would drop a filed provider from the registry) and shown as unknown.
+    is_foreign = models.BooleanField("foreign voice provider", null=True, default=False)
     other_frns = models.CharField("other FRNs", max_length=500, blank=True)
     other_names = models.CharField("other DBA names", max_length=1000, blank=True)
     previous_names = models.CharField("previous DBA names", max_length=1000, blank=True)

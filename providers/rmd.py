@@ -101,8 +101,10 @@ def read_rows(text: str) -> tuple[int, Iterator[tuple[int, dict]]]:
     return len(rows), iter(rows)
 
 
-def _yes_no(row: dict, column: str, errors: list[str]) -> bool:
+def _yes_no(row: dict, column: str, errors: list[str], *, blank_unknown: bool = False) -> bool | None:
     value = (row.get(column) or "").strip().lower()
+    if not value and blank_unknown:
+        return None
     if value not in _YES_NO:
         errors.append(f"{column} must be Yes or No, not {row.get(column)!r}")
         return False
@@ -138,6 +140,8 @@ _PROVIDER_FLAGS = {
     "is_foreign": "foreign_voice_provider", "is_voice_service": "voice_service_provider_choice",
     "is_gateway": "gateway_provider_choice", "is_intermediate": "intermediate_provider_choice",
 }  # fmt: skip
+# Flags the real export leaves blank on some rows: stored as unknown (None), not refused.
+_BLANK_IS_UNKNOWN = {"is_foreign"}
 _CONTACT_TEXT = {
     "name": ("robocall_mitigation_contact_name", 200), "title": ("contact_title", 200),
     "department": ("contact_department", 200), "address": ("contact_business_address", 500),
@@ -148,7 +152,12 @@ _CONTACT_TEXT = {
 
 def _provider_values(g: dict, errors: list[str]) -> dict:
     values = {field: g.get(column, "")[:size] for field, (column, size) in _PROVIDER_TEXT.items()}
-    values.update({field: _yes_no(g, column, errors) for field, column in _PROVIDER_FLAGS.items()})
+    values.update(
+        {
+            field: _yes_no(g, column, errors, blank_unknown=field in _BLANK_IS_UNKNOWN)
+            for field, column in _PROVIDER_FLAGS.items()
+        }
+    )
     implementation = _IMPLEMENTATION.get(g.get("implementation", "").lower())
     if implementation is None:
         errors.append(f"implementation must be Yes, Partial or No, not {g.get('implementation')!r}")

@@ -76,6 +76,28 @@ def test_changed_rows_are_updated_and_bad_rows_rejected_with_line_and_reason(db,
     assert Provider.objects.get(rmd_number="RMD0015669").business_name == "011 Telecom Holdings LLC"
 
 
+def test_a_blank_foreign_voice_provider_is_imported_as_unknown_not_rejected(db, tmp_path, client, people):
+    """The real export has rows whose "foreign voice provider" answer is blank (issue 13 item 6)."""
+
+    def edit(rows):
+        rows[0]["foreign_voice_provider"] = ""
+        rows[1]["foreign_voice_provider"] = "  "
+        rows[2]["foreign_voice_provider"] = "Perhaps"  # a value that is there must still be Yes or No
+
+    out = run(_edited(tmp_path, edit))
+    assert "39 rows: 38 created, 0 updated, 0 unchanged, 1 rejected" in out
+    assert "line 4 (" in out and "foreign_voice_provider must be Yes or No, not 'Perhaps'" in out
+    rows = list(csv.DictReader(SAMPLE.open()))
+    blank = Provider.objects.get(rmd_number=rows[0]["number"])
+    assert blank.is_foreign is None and Provider.objects.get(rmd_number=rows[1]["number"]).is_foreign is None
+    assert (
+        "unchanged" in run(_edited(tmp_path, edit)) and Provider.objects.filter(is_foreign=None).count() == 2
+    )
+    verified_login(client, people.ivy)
+    page = client.get(blank.get_absolute_url()).content.decode()
+    assert "foreign or not: unknown (blank in the RMD filing)" in page
+
+
 def test_a_file_that_is_not_the_rmd_export_is_refused_whole(db, tmp_path):
     path = tmp_path / "other.csv"
     path.write_text("name,phone\nAcme,555\n")
