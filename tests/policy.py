@@ -120,6 +120,16 @@ ARGS = {
     "alerts:rule": lambda w: {"pk": MISSING},
     "api-alert": lambda w: {"pk": MISSING},
     "api-alert-acknowledge": lambda w: {"pk": MISSING},
+    # Notice letters (issue 11 item 4): none is sent in this world, so letter ids do not exist; the link's
+    # token is a forged one (refused with 403 whoever asks). tests/test_letters.py covers the real objects.
+    "ecosystem:letter": lambda w: {"pk": MISSING},
+    "ecosystem:letter_pdf": lambda w: {"pk": MISSING},
+    "ecosystem:letter_send": lambda w: {"pk": w.provider.pk},
+    "respond:letter": lambda w: {"token": "not-a-letter-token"},
+    "respond:letter_pdf": lambda w: {"token": "not-a-letter-token"},
+    "provider-api-letter": lambda w: {"pk": MISSING},
+    "provider-api-letter-pdf": lambda w: {"pk": MISSING},
+    "provider-api-letter-ack": lambda w: {"pk": MISSING},
 }
 
 # What a 200 must contain: a literal, or `@name` for an attribute of the world (a caption, a title...).
@@ -219,6 +229,10 @@ POLICY: dict[str, str] = {
     "provider-api-answer": "401   401   401   401   401   401   401   401   401   401   405   405",
     "provider-api-hop": "401   401   401   401   401   401   401   401   401   401   200   404",
     "provider-api-hops": "401   401   401   401   401   401   401   401   401   401   200   200",
+    "provider-api-letter": "401   401   401   401   401   401   401   401   401   401   404   404",  # no letter in this world
+    "provider-api-letter-ack": "401   401   401   401   401   401   401   401   401   401   405   405",
+    "provider-api-letter-pdf": "401   401   401   401   401   401   401   401   401   401   404   404",
+    "provider-api-letters": "401   401   401   401   401   401   401   401   401   401   200   200",
     "provider-api-suggest": "401   401   401   401   401   401   401   401   401   401   200   200",
     "providers:import": "login 403   403   403   403   403   403   403   200   403   login login",
     "providers:import_detail": "login 403   403   403   403   403   403   403   404   403   login login",
@@ -229,6 +243,8 @@ POLICY: dict[str, str] = {
     "registry:suggest": "login 403   403   403   403   403   403   200   200   403   login login",
     "registry:token": "login 403   403   403   403   403   403   405   405   403   login login",
     "respond:hop": "200   200   200   200   200   200   200   200   200   200   200   200",
+    "respond:letter": "403   403   403   403   403   403   403   403   403   403   403   403",  # a forged token
+    "respond:letter_pdf": "403   403   403   403   403   403   403   403   403   403   403   403",
     "respond:suggest": "200   200   200   200   200   200   200   200   200   200   200   200",
     "responses:add": "login 403   403   403   403   403   403   405   405   403   login login",
     "responses:answer": "login 403   403   403   403   403   403   405   405   403   login login",
@@ -300,6 +316,11 @@ POLICY: dict[str, str] = {
     "detection:detected": "login 403   403   403   403   403   403   404   404   403   login login",  # GET /campaigns/detected/987654/
     "detection:list": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /campaigns/detected/
     "ecosystem:campaign_paths": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/campaigns/1/
+    "ecosystem:letter": "login 403   403   403   403   403   403   404   404   403   login login",  # GET /ecosystem/letters/987654/
+    "ecosystem:letter_pdf": "login 403   403   403   403   403   403   404   404   403   login login",  # GET /ecosystem/letters/987654.pdf
+    "ecosystem:letter_send": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/providers/7/letters/
+    "ecosystem:letter_templates": "login 403   403   403   403   403   403   403   200   403   login login",  # GET /ecosystem/letters/templates/
+    "ecosystem:letters": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/letters/
     "ecosystem:map": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/map/
     "ecosystem:neighbourhood": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/providers/7/graph/
     "ecosystem:provider": "login 403   403   403   403   403   403   200   200   403   login login",  # GET /ecosystem/providers/7/

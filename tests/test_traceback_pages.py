@@ -139,9 +139,9 @@ def test_the_provider_page_aggregates_in_a_fixed_number_of_queries(client, peopl
     with CaptureQueriesContext(connection) as ctx:
         body = client.get(f"/providers/{provider.pk}/").content.decode()
     # session, user, device, unread notifications, provider, contacts, stats (one grouped query, which also
-    # gives the paginator its count), token, hops page (traceback and campaign joined), session save
-    # (savepoint, update, release).
-    assert len(ctx.captured_queries) == 12
+    # gives the paginator its count), token, hops page (traceback and campaign joined), the notice letters to
+    # or about it (both providers joined), session save (savepoint, update, release).
+    assert len(ctx.captured_queries) == 13
     assert "hops asked" in body and "Last Mile Telecom" in body and "as terminating" in body
 
 

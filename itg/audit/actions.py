@@ -96,6 +96,15 @@ class Action(models.TextChoices):
     FINDINGS_EXPORTED = "findings.exported", "Provider findings downloaded"
     FINDINGS_SNAPSHOT_MADE = "findings.snapshot_made", "Monthly findings snapshot made"
     FINDINGS_REPORT_SIGNED = "findings.report_signed", "Findings report rendered and signed"
+    LETTER_TEMPLATE_CHANGED = "letter.template_changed", "Notice letter template changed"
+    LETTER_TEMPLATE_REFUSED = "letter.template_refused", "Notice letter template refused"
+    LETTER_SENT = "letter.sent", "Notice letter signed and sent"
+    LETTER_SEND_FAILED = "letter.send_failed", "Notice letter could not be sent"
+    LETTER_DOWNLOADED = "letter.downloaded", "Notice letter downloaded"
+    LETTER_DOWNLOAD_DENIED = "letter.download_denied", "Notice letter download denied"
+    LETTER_LINK_OPENED = "letter.link_opened", "Notice letter opened by the provider through its link"
+    LETTER_LINK_DENIED = "letter.link_denied", "Notice letter link refused"
+    LETTER_ACKNOWLEDGED = "letter.acknowledged", "Notice letter acknowledged by the provider"
 
     # Legal demands (subpoenas and CIDs), their documents, deadlines, messages and notes
     DEMAND_UPLOAD_STAGED = "demand.upload_staged", "Demand files uploaded for review"

@@ -21,6 +21,10 @@ class IssuedDocument(models.Model):
         RESPONSE = "response", "Response to a legal demand"
         RECEIPT = "receipt", "Receipt of a legal demand"
         ALERT = "alert", "Alert packet to law enforcement"
+        # Registered by their own apps (tracebacks.ecosystem: FindingReport, NoticeLetter), never as rows here:
+        # verification shows such a match as an unsaved IssuedDocument of these kinds.
+        FINDINGS = "findings", "Provider findings report"
+        LETTER = "letter", "Notice letter to a provider"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # An alert packet (subpoenas.alerts) answers no demand: its row names the alert from the other side.

@@ -22,6 +22,7 @@ from itg.audit.actions import Action, Outcome
 from itg.audit.services import record
 from itg.signing import Certificate, VerificationResult, dev_trust_roots, load_certificates, verify_pdf
 from subpoenas.responses.models import IssuedDocument
+from tracebacks.ecosystem.models import FindingReport, NoticeLetter
 
 PDF_MAGIC = b"%PDF-"
 
@@ -80,6 +81,31 @@ def _signed_revision(pdf_bytes: bytes) -> bytes | None:
     return pdf_bytes[:end] if start == 0 and end < len(pdf_bytes) else None
 
 
+def registered(sha256: str) -> IssuedDocument | None:
+    """The issued document with these bytes, in any of the ITG's registers of signed documents.
+
+    Responses, receipts and alert packets are `IssuedDocument` rows; findings reports and notice letters
+    are registered by `tracebacks.ecosystem` (which cannot import this app), so a match there comes back as
+    an unsaved `IssuedDocument` describing it, and the page and the command treat every kind alike."""
+    if found := IssuedDocument.objects.filter(sha256=sha256).first():
+        return found
+    if report := FindingReport.objects.filter(sha256=sha256).first():
+        return IssuedDocument(
+            kind=IssuedDocument.Kind.FINDINGS, title=str(report), bates_prefix=report.bates_prefix,
+            bates_first=report.bates_first, bates_last=report.bates_last, sha256=report.sha256, size=report.size,
+            storage_key=report.storage_key, signer_name=report.signer_name, signed_at=report.signed_at,
+            is_development=report.is_development,
+        )  # fmt: skip
+    if letter := NoticeLetter.objects.filter(sha256=sha256).first():
+        return IssuedDocument(
+            kind=IssuedDocument.Kind.LETTER, title=f"{letter}", bates_prefix=letter.reference,
+            bates_first=letter.bates_first, bates_last=letter.bates_last, sha256=letter.sha256, size=letter.size,
+            storage_key=letter.storage_key, signer_name=letter.signer_name, signed_at=letter.sent_at,
+            is_development=letter.is_development,
+        )  # fmt: skip
+    return None
+
+
 def _original_of(pdf_bytes: bytes, result: VerificationResult) -> IssuedDocument | None:
     """An issued document to which bytes were only appended (a viewer's incremental save, or worse):
     the user learns which original to ask for, though the file itself is not it."""
@@ -88,7 +114,7 @@ def _original_of(pdf_bytes: bytes, result: VerificationResult) -> IssuedDocument
     revision = _signed_revision(pdf_bytes)
     if revision is None:
         return None
-    return IssuedDocument.objects.filter(sha256=hashlib.sha256(revision).hexdigest()).first()
+    return registered(hashlib.sha256(revision).hexdigest())
 
 
 def _reasons(result: VerificationResult, issued: IssuedDocument | None) -> list[str]:
@@ -132,7 +158,7 @@ def document_verify(pdf_bytes: bytes, *, by=None, source: str = "upload") -> Ver
     upload may be an AG's privileged copy, and we have no reason to hold it.
     """
     result = verify_pdf(pdf_bytes, trust_roots())
-    issued = IssuedDocument.objects.filter(sha256=hashlib.sha256(pdf_bytes).hexdigest()).first()
+    issued = registered(hashlib.sha256(pdf_bytes).hexdigest())
     original = None if issued else _original_of(pdf_bytes, result)
     reasons = _reasons(result, issued)
     if original is not None:
@@ -144,9 +170,9 @@ def document_verify(pdf_bytes: bytes, *, by=None, source: str = "upload") -> Ver
     record(
         action=Action.DOCUMENT_VERIFIED,
         by=by,
-        obj=issued,
-        object_type="responses.issueddocument",
-        object_id=str(issued.pk) if issued else "",
+        obj=issued if issued and issued.pk else None,
+        object_type="responses.issueddocument" if not issued or issued.pk else f"register.{issued.kind}",
+        object_id=str(issued.pk) if issued and issued.pk else "",
         label=str(issued) if issued else "unknown document",
         outcome=Outcome.SUCCESS if verdict.is_itg_original else Outcome.FAILED,
         reason="; ".join(verdict.reasons)[:500],

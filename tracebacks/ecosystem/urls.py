@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tracebacks.ecosystem import views
+from tracebacks.ecosystem.letters import views as letters
 
 app_name = "ecosystem"
 urlpatterns = [
@@ -14,4 +15,9 @@ urlpatterns = [
     path("map/", views.MapView.as_view(), name="map"),
     path("reports/", views.ReportListView.as_view(), name="reports"),
     path("reports/<int:pk>.pdf", views.ReportDownloadView.as_view(), name="report_pdf"),
+    path("letters/", letters.LetterListView.as_view(), name="letters"),
+    path("letters/templates/", letters.LetterTemplatesView.as_view(), name="letter_templates"),
+    path("letters/<int:pk>/", letters.LetterDetailView.as_view(), name="letter"),
+    path("letters/<int:pk>.pdf", letters.LetterPdfView.as_view(), name="letter_pdf"),
+    path("providers/<int:pk>/letters/", letters.LetterSendView.as_view(), name="letter_send"),
 ]

@@ -23,6 +23,7 @@ from tracebacks.ecosystem import findings as engine
 from tracebacks.ecosystem import graph, report, selectors, services
 from tracebacks.ecosystem.findings import CRITERIA, CRITERION_TITLES, SPOOFING_RULE, Window
 from tracebacks.ecosystem.forms import FindingSettingsForm, MonthForm
+from tracebacks.ecosystem.letters.selectors import letters_of
 from tracebacks.ecosystem.models import FindingReport, FindingSnapshot
 from tracebacks.ecosystem.svg import neighbourhood_svg
 from tracebacks.models import Campaign, Hop
@@ -96,7 +97,8 @@ class ProviderFindingsView(ITGStaffRequiredMixin, View):
         )
         context = {"provider": provider, "score": score, "window": window, "error": error, "criterion": criterion,
                    "criteria": [(c, CRITERION_TITLES[c]) for c in CRITERIA], "hops": hops,
-                   "finding": score.met.get(criterion) if score else None}  # fmt: skip
+                   "finding": score.met.get(criterion) if score else None,
+                   "letters": letters_of(provider.pk)[:50]}  # fmt: skip
         return render(request, "ecosystem/provider.html", context)
 
 

@@ -16,6 +16,7 @@ from providers.forms import ProviderContactForm, ProvisionalProviderForm
 from providers.models import Provider
 from providers.selectors import provider_live_token, provider_search, provider_suggestions
 from tracebacks import selectors
+from tracebacks.ecosystem.letters.selectors import letters_of
 from tracebacks.models import Hop
 from tracebacks.views.common import CountedPaginator, apply_errors, message_of
 
@@ -68,6 +69,7 @@ def provider_context(request: HttpRequest, provider: Provider, **extra) -> dict:
         "contact_form": extra.get("contact_form")
         or ProviderContactForm(initial={"traceback_email": provider.traceback_email, "time_zone": provider.time_zone}),
         "new_token": extra.get("new_token"),
+        "letters": letters_of(provider.pk)[:50],
     }  # fmt: skip
 
 
