@@ -243,3 +243,42 @@ def test_zip_bomb_and_path_traversal_are_refused(tmp_path, settings):
 def test_sources_are_recorded(tmp_path):
     import_file(tmp_path, "ftc-dnc", ftc_bytes())
     assert set(CallRecord.objects.values_list("source", flat=True)) == {Source.FTC_DNC}
+
+
+def test_one_call_seen_by_three_sources_is_one_call_with_every_observation_on_its_page(
+    tmp_path, client, people
+):
+    """Issue item 5: a honeypot answered the call, a provider's CDR carried it (same called number), and
+    the consumer reported it to the FTC (no called number: same area code and state), all within 5
+    minutes: one call of three observations. A call to another number, or 6 minutes later, is another."""
+    from tests.calls_helpers import csv_bytes
+    from tests.factories import make_provider, verified_login
+
+    honeypot = ["id", "call_time", "calling_number", "called_number", "transcript"]
+    import_file(tmp_path, "transcripts", csv_bytes(honeypot, [
+        ["hp-1", "2026-03-05T15:01:00Z", "202-555-0143", "512-555-0100", "your social security number has been suspended"],
+        ["hp-2", "2026-03-05T15:02:00Z", "202-555-0143", "512-555-0101", "your social security number has been suspended"],
+    ]), name="honeypot.csv")  # fmt: skip
+    provider = make_provider("Last Mile Telecom")
+    mapping = {"call_time": "Start", "calling_number": "ANI", "called_number": "DNIS", "record_id": "CallID"}
+    import_file(tmp_path, "cdr", csv_bytes(["CallID", "Start", "ANI", "DNIS"], [
+        ["c-1", "2026-03-05 15:03:30", "12025550143", "15125550100"],
+        ["c-2", "2026-03-05 15:10:00", "12025550143", "15125550100"],  # 6 min after the FTC report: another call
+    ]), name="cdr.csv", provider=provider, mapping=mapping, time_zone="UTC")  # fmt: skip
+    import_file(tmp_path, "ftc-dnc", ftc_bytes([
+        ["(202) 555-0143", "", "2026-03-05 10:04:00", "Austin", "TX", "512", "Imposters (government, businesses)", "Y"],
+    ]), name="ftc.csv")  # fmt: skip
+    rows = {r.source_record_id or r.source: r for r in CallRecord.objects.all()}
+    call = {rows["hp-1"].call_group, rows["c-1"].call_group, rows["ftc_dnc"].call_group}
+    assert call == {rows["hp-1"].pk}  # the group is named by its earliest observation
+    assert rows["hp-2"].call_group == rows["hp-2"].pk  # another called number: another call
+    assert rows["c-2"].call_group == rows["c-2"].pk
+    observations = CallRecord.objects.count()
+    calls = CallRecord.objects.values("call_group").distinct().count()
+    assert (observations, calls) == (5, 3)
+
+    verified_login(client, people.ivy)
+    page = client.get(f"/calls/{rows['ftc_dnc'].pk}/").content.decode()
+    assert "Observations of this call (3)" in page
+    for label in ("Honeypot or recording", "Provider call detail record", "FTC Do Not Call"):
+        assert label in page
