@@ -11,19 +11,24 @@
 
 A view that parses its own query parameters calls `query_int` / `query_date`; a bad value raises
 `BadQuery`, which `QueryGuardMiddleware` answers with a 400 naming the parameter (JSON under /api/,
-a page elsewhere).
+a page elsewhere). Single objects are read with `visible_or_404`, the skeleton under every `<entity>_for`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import TypeVar
 
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+
+M = TypeVar("M", bound=Model)
 
 # --- Bounds -----------------------------------------------------------------------------------------------
 MAX_ID = 2**63 - 1
@@ -88,6 +93,32 @@ def query_date(value: str | None, field: str) -> date | None:
     except ValidationError as error:
         raise BadQuery(field, error.messages[0]) from None
     return day
+
+
+def parse_id(value) -> int | None:
+    """An object id from a URL or a form: a whole number from 1 to what a table can hold, else None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def visible_or_404(
+    visible: QuerySet[M], pk, *, noun: str, on_missing: Callable[[int], None] | None = None
+) -> M:
+    """The one skeleton of a single-object read: parse the id, fetch the object from `visible` (a queryset
+    the access rules already scoped), or let `on_missing` record the refusal and answer 404.
+
+    A missing object and one the user may not see get the same "No such <noun>.": ids reveal nothing. An id
+    that is not one (text, zero, past the column's range) names no object, so there is nothing to record."""
+    number = parse_id(pk)
+    found = visible.filter(pk=number).first() if number is not None else None
+    if found is None:
+        if number is not None and on_missing is not None:
+            on_missing(number)
+        raise Http404(f"No such {noun}.")
+    return found
 
 
 class IdFilter(django_filters.NumberFilter):

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases.access import cases_visible_to, record_denied
+from cases.access import cases_visible_to, object_for, sees_every_case
 from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.calendar import tz_for
+from itg.params import parse_id
 from subpoenas.extraction import find_phone_numbers
-from subpoenas.models import OPEN_STATUSES, DemandDocument, DemandRequest, IntakeDraft, LegalDemand
+from subpoenas.models import OPEN_STATUSES, DemandDocument, IntakeDraft, LegalDemand
 
 
 def reading_registry():
@@ -32,61 +34,34 @@ def reading_registry():
 
 def demands_visible_to(user) -> QuerySet[LegalDemand]:
     """The demands of the cases the user may see: every one for ITG staff, their state's and shared ones for AG staff."""
-    cases = cases_visible_to(user)
-    if not cases.query.where:  # every case is visible: skip the subquery the planner would have to prove away
+    if sees_every_case(user):  # no subquery the planner would have to prove away
         return LegalDemand.objects.all()
     # Materialize the visible case ids (one indexed query). As a subquery, PostgreSQL misjudges the OR of
     # the own-state filter and the shares (it guesses half of all cases) and scans every demand; a literal
     # id list gives it the true size, so it walks the case_id index (bench/queue.py: 190 ms -> see README).
-    return LegalDemand.objects.filter(case_id__in=list(cases.values_list("pk", flat=True)))
+    return LegalDemand.objects.filter(case_id__in=list(cases_visible_to(user).values_list("pk", flat=True)))
 
 
-def _matter_of(object_type: str, pk) -> tuple[str, str] | None:
-    """The (state, label) of a demand-owned object as it really is, unscoped: for the denial's audit row.
+def matter_of(model, demand_path: str) -> Callable[[int], tuple[str, str] | None]:
+    """For `object_for`: the (state, label) of a demand-owned object as it really is, unscoped, read through
+    `demand_path` (the lookup from the model to its demand, "" for the demand itself). The label starts
+    with the demand's tracking number, so the lead state's supervisor knows the matter."""
 
-    The label starts with the demand's tracking number, so the lead state's supervisor knows the matter."""
-    from subpoenas.responses.models import EvidenceLink, Response
+    def read(pk: int) -> tuple[str, str] | None:
+        row = model.objects.filter(pk=pk).values_list(f"{demand_path}state", f"{demand_path}tracking_number")
+        row = row.first()
+        if row is None:
+            return None
+        return row[0], row[1] if model is LegalDemand else f"{row[1]} {model._meta.verbose_name} {pk}"
 
-    demand = {"subpoenas.legaldemand": "", "subpoenas.demanddocument": "demand__",
-              "subpoenas.demandrequest": "demand__", "responses.evidencelink": "request__demand__",
-              "responses.response": "demand__"}[object_type]  # fmt: skip
-    model = {"subpoenas.legaldemand": LegalDemand, "subpoenas.demanddocument": DemandDocument,
-             "subpoenas.demandrequest": DemandRequest, "responses.evidencelink": EvidenceLink,
-             "responses.response": Response}[object_type]  # fmt: skip
-    try:
-        row = (
-            model.objects.filter(pk=int(pk)).values_list(f"{demand}state", f"{demand}tracking_number").first()
-        )
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if row is None:
-        return None
-    name = model._meta.verbose_name
-    return row[0], row[1] if model is LegalDemand else f"{row[1]} {name} {pk}"
-
-
-def _deny(user, action: str, object_type: str, pk) -> Http404:
-    """Record the denied attempt (with the matter's state and label) and return the 404 to raise."""
-    noun = object_type.split(".")[-1].replace("legaldemand", "demand").replace("demanddocument", "document")
-    record_denied(user, action=action, object_type=object_type, object_id=pk, matter=_matter_of(object_type, pk),
-                  noun=noun.replace("demandrequest", "request").replace("evidencelink", "evidence link"))  # fmt: skip
-    return Http404("No such demand.")
+    return read
 
 
 def demand_for(user, pk, *, audit: bool = True) -> LegalDemand:
     """The demand, if the user may see it; otherwise 404 (ids reveal nothing), the attempt recorded."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("No such demand.") from None
-    demand = (
-        demands_visible_to(user)
-        .select_related("case", "case__owner", "issuing_office", "submitted_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if demand is None:
-        raise _deny(user, Action.DEMAND_VIEW_DENIED, "subpoenas.legaldemand", pk)
+    visible = demands_visible_to(user).select_related("case", "case__owner", "issuing_office", "submitted_by")
+    demand = object_for(user, visible, pk, denied=Action.DEMAND_VIEW_DENIED, noun="demand",
+                        matter_of=matter_of(LegalDemand, ""))  # fmt: skip
     if audit:
         record(action=Action.DEMAND_VIEWED, by=user, obj=demand)
     return demand
@@ -94,18 +69,11 @@ def demand_for(user, pk, *, audit: bool = True) -> LegalDemand:
 
 def document_for(user, demand_pk, doc_pk) -> DemandDocument:
     """A demand's document, only through a demand the user may see; 404 and recorded otherwise."""
-    try:
-        demand_pk, doc_pk = int(demand_pk), int(doc_pk)
-    except (TypeError, ValueError):
-        raise Http404("No such document.") from None
-    doc = (
-        DemandDocument.objects.filter(demand__in=demands_visible_to(user), demand_id=demand_pk, pk=doc_pk)
-        .select_related("demand")
-        .first()
+    visible = DemandDocument.objects.filter(
+        demand__in=demands_visible_to(user), demand_id=parse_id(demand_pk)
     )
-    if doc is None:
-        raise _deny(user, Action.DOCUMENT_DOWNLOAD_DENIED, "subpoenas.demanddocument", doc_pk)
-    return doc
+    return object_for(user, visible.select_related("demand"), doc_pk, denied=Action.DOCUMENT_DOWNLOAD_DENIED,
+                      noun="document", matter_of=matter_of(DemandDocument, "demand__"))  # fmt: skip
 
 
 def draft_for(user, pk) -> IntakeDraft:
@@ -182,7 +150,3 @@ def open_demands_for_calendar(user) -> QuerySet[LegalDemand]:
 
 def local_received(demand: LegalDemand):
     return demand.received_at.astimezone(tz_for(demand.state))
-
-
-def today_in(state: str) -> date:
-    return timezone.now().astimezone(tz_for(state)).date()

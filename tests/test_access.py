@@ -145,3 +145,43 @@ def test_ag_case_list_query_count_is_constant_with_shares(client, people, django
     with django_assert_max_num_queries(len(small.captured_queries)):
         body = client.get("/cases/").content.decode()
     assert "60 cases" in body
+
+
+def test_object_permissions_have_one_answer_the_access_layers(people, cases):
+    """The share is a guardian row, but no backend reads it: has_perm(perm, obj) never says yes where the
+    access layer would (or the other way round), and nothing in the tree asks it."""
+    import ast
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    case_share(by=people.ada, case=cases["ca"], office=people.tess.office)
+    assert cases["ca"] in cases_visible_to(people.tess)
+    assert not people.tess.has_perm("cases.view_case", cases["ca"])
+    assert not people.carl.has_perm("cases.view_case", cases["tx"])
+    assert not any("guardian" in backend for backend in settings.AUTHENTICATION_BACKENDS)
+    root = Path(__file__).resolve().parent.parent
+    callers = []
+    for app in ("itg", "cases", "subpoenas", "tracebacks", "providers"):
+        for path in (root / app).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                called = node.func if isinstance(node, ast.Call) else None
+                name = getattr(called, "attr", None) or getattr(called, "id", None)
+                passes_on = isinstance(
+                    getattr(called, "value", None), ast.Call
+                )  # super().has_perm(perm, obj)
+                with_object = name in {"has_perm", "has_perms"} and len(node.args) + len(node.keywords) > 1
+                with_object = with_object and not passes_on
+                if with_object or name in {"get_perms", "ObjectPermissionChecker", "get_objects_for_user"}:
+                    callers.append(f"{path.relative_to(root)}:{node.lineno}")
+    callers += [str(p) for p in (root / "templates").rglob("*.html") if re.search(r"perms\.", p.read_text())]
+    assert callers == []
+
+
+def test_a_denied_case_and_a_bad_id_answer_the_same_404(client, people, cases):
+    verified_login(client, people.tess)
+    for url in (cases["ca"].get_absolute_url(), "/cases/0/", "/cases/999999/"):
+        response = client.get(url)
+        assert response.status_code == 404 and b"it is not one you may see" in response.content
+    assert AuditEvent.objects.filter(action="case.view_denied").count() == 2  # 0 names no case: not recorded

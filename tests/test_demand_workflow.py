@@ -205,6 +205,14 @@ def test_message_attachments_are_checked_stored_and_downloaded_through_access(
     assert b"2145550142" in b"".join(client.get(url).streaming_content)
     verified_login(client, people.carl)
     assert client.get(url).status_code == 404
+    denied = AuditEvent.objects.get(action="case.attachment_download_denied", actor=people.carl)
+    assert (denied.object_id, denied.object_state, denied.outcome, denied.reason) == (
+        str(attachment.pk),
+        demand.case.lead_state,
+        "denied",
+        "not visible to this user",
+    )
+    assert denied.object_label == f"{demand.case.title}: attachment {attachment.pk}"  # not the file's name
 
 
 # --- Calendar feed ------------------------------------------------------------------------------------

@@ -140,6 +140,7 @@ class Action(models.TextChoices):
     CASE_MESSAGE_POSTED = "case.message_posted", "Message posted"
     CASE_NOTE_ADDED = "case.note_added", "Internal note added"
     CASE_ATTACHMENT_DOWNLOADED = "case.attachment_downloaded", "Message attachment downloaded"
+    CASE_ATTACHMENT_DOWNLOAD_DENIED = "case.attachment_download_denied", "Message attachment download denied"
     # Alerts to law enforcement (subpoenas.alerts)
     ALERT_RULE_CREATED = "alert_rule.created", "Alert rule created"
     ALERT_RULE_CHANGED = "alert_rule.changed", "Alert rule changed"

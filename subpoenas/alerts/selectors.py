@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 
-from cases.access import record_denied, routed_to_office
+from cases.access import object_for, routed_to_office
 from itg.accounts.models import Office
 from itg.audit.actions import Action
 from subpoenas.alerts.models import Alert, AlertRecipient, AlertRule, Subscription
@@ -35,22 +34,16 @@ def alert_list(user, *, status: str = "") -> list[tuple[Alert, AlertRecipient | 
     return [(a, None if user.is_itg_staff else (a.copies[0] if a.copies else None)) for a in alerts]
 
 
+def _alert_matter(pk: int) -> tuple[str, str] | None:
+    # An alert is routed to several states, so the denial names none; its label says which alert it was.
+    return ("", f"Alert {pk}") if Alert.objects.filter(pk=pk).exists() else None
+
+
 def alert_for(user, pk, *, denied: str = Action.ALERT_VIEW_DENIED) -> Alert:
     """The alert if the user may see it; otherwise 404 (ids reveal nothing) with the attempt recorded."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("No such alert.") from None
-    alert = alerts_visible_to(user).select_related("campaign", "document", "sent_by").filter(pk=pk).first()
-    if alert is None:
-        # An alert is routed to several states, so the denial names none; its label says which alert it was.
-        label = Alert.objects.filter(pk=pk).values_list("pk", flat=True).first()
-        matter = ("", f"Alert {label}") if label else None
-        record_denied(
-            user, action=denied, object_type="alerts.alert", object_id=pk, matter=matter, noun="alert"
-        )
-        raise Http404("No such alert.")
-    return alert
+    visible = alerts_visible_to(user).select_related("campaign", "document", "sent_by")
+    return object_for(user, visible, pk, denied=denied, noun="alert", matter_of=_alert_matter,
+                      object_type="alerts.alert")  # fmt: skip
 
 
 def copy_for(user, alert: Alert) -> AlertRecipient | None:

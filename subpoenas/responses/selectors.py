@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.http import Http404
-
-from cases.access import can_see_case
+from cases.access import can_see_case, object_for
 from itg.audit.actions import Action
 from subpoenas.models import DemandRequest, LegalDemand
 from subpoenas.responses.models import EvidenceLink, EvidenceQuery, IssuedDocument, RequestAnswer, Response
-from subpoenas.selectors import _deny, demands_visible_to
+from subpoenas.selectors import demands_visible_to, matter_of
 from tracebacks.models import Traceback
 
 
@@ -42,46 +40,26 @@ def issued_document_view_for(user, document: IssuedDocument | None) -> IssuedDoc
 
 def request_for(user, pk) -> DemandRequest:
     """A request of a demand the user may see; 404 (recorded) otherwise."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("No such request.") from None
-    found = (
-        DemandRequest.objects.filter(demand__in=demands_visible_to(user), pk=pk)
-        .select_related("demand")
-        .first()
-    )
-    if found is None:
-        raise _deny(user, Action.DEMAND_VIEW_DENIED, "subpoenas.demandrequest", pk)
-    return found
+    visible = DemandRequest.objects.filter(demand__in=demands_visible_to(user)).select_related("demand")
+    return object_for(user, visible, pk, denied=Action.DEMAND_VIEW_DENIED, noun="request",
+                      matter_of=matter_of(DemandRequest, "demand__"))  # fmt: skip
 
 
 def link_for(user, pk) -> EvidenceLink:
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("No such link.") from None
+    """An evidence link of a demand the user may see; 404 (recorded) otherwise."""
     visible = EvidenceLink.objects.filter(request__demand__in=demands_visible_to(user))
-    found = visible.select_related("request__demand").filter(pk=pk).first()
-    if found is None:
-        raise _deny(user, Action.DEMAND_VIEW_DENIED, "responses.evidencelink", pk)
-    return found
+    return object_for(user, visible.select_related("request__demand"), pk, denied=Action.DEMAND_VIEW_DENIED,
+                      noun="evidence link", matter_of=matter_of(EvidenceLink, "request__demand__"))  # fmt: skip
 
 
 def response_for(user, pk, *, action: str = Action.RESPONSE_VIEW_DENIED) -> Response:
     """A response version the user may see: ITG staff any; AG users only delivered versions of demands
-    they may see. Everything else is 404, and the attempt recorded."""
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404("No such response.") from None
+    they may see. Everything else is 404, and the attempt recorded under `action`."""
     visible = Response.objects.filter(demand__in=demands_visible_to(user))
     if not user.is_itg_staff:
         visible = visible.filter(status=Response.Status.DELIVERED)
-    found = visible.select_related("demand", "document").filter(pk=pk).first()
-    if found is None:
-        raise _deny(user, action, "responses.response", pk)
-    return found
+    return object_for(user, visible.select_related("demand", "document"), pk, denied=action, noun="response",
+                      matter_of=matter_of(Response, "demand__"))  # fmt: skip
 
 
 def versions_visible_to(user, demand: LegalDemand) -> list[Response]:
