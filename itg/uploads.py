@@ -443,12 +443,3 @@ def as_upload(data: bytes, name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def read_all(key: str) -> bytes:
-    with open_stored(key) as handle:
-        return handle.read()

@@ -53,12 +53,6 @@ def terms_of(demand: LegalDemand) -> Terms:
     )
 
 
-@dataclass(frozen=True)
-class PauseFact:
-    paused_at: datetime
-    resumed_at: datetime | None
-
-
 def replay(terms: Terms, events: Iterable[DeadlineEvent]) -> tuple[DueComputation, datetime | None]:
     """Fold the events onto the base due date; returns the result and the start of a pause still open."""
     due = base_due(terms)

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from itg.accounts.models import Role, User
+from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.calendar import fmt_date, is_business_day, tz_for
 from itg.notifications.services import notify
@@ -93,7 +94,7 @@ def _remind(demand: LegalDemand, threshold: int) -> None:
         url=_link(demand),
         key=f"reminder:{demand.pk}:{threshold}:{demand.due_date}",
     )
-    record(action="demand.reminder_sent", obj=demand, actor_email="system",
+    record(action=Action.DEMAND_REMINDER_SENT, obj=demand, actor_email="system",
            changes={"threshold": [None, threshold], "to": [None, [p.email for p in people]]})  # fmt: skip
 
 
@@ -108,5 +109,5 @@ def _escalate(demand: LegalDemand, _threshold: int) -> None:
         url=_link(demand),
         key=f"overdue:{demand.pk}:{demand.due_date}",
     )
-    record(action="demand.escalated", obj=demand, actor_email="system",
+    record(action=Action.DEMAND_ESCALATED, obj=demand, actor_email="system",
            changes={"to": [None, [p.email for p in people]]})  # fmt: skip

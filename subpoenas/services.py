@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases.services import case_message_post
 from itg.accounts.models import User
+from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.calendar import fmt_date
 from itg.uploads import PDF_ONLY, check_upload, stored_files
@@ -67,7 +68,7 @@ def demand_transition(
         # The clarification and its answer belong in the thread both sides read.
         case_message_post(by=by, case=demand.case, body=f"[{demand.tracking_number}] {t.label}: {note}")
     record(
-        action=f"demand.{action}", by=by, obj=demand, changes=changes, reason=note[:500]
+        action=Action(f"demand.{action}"), by=by, obj=demand, changes=changes, reason=note[:500]
     )  # last: chain lock
     if notify:
         _notify_on_commit(demand, action, by, f"demand-event:{event.pk}")
@@ -114,7 +115,7 @@ def extension_ask(*, demand: LegalDemand, by: User, requested_date: date, note: 
         demand=demand, kind=DeadlineEvent.Kind.EXTENSION_ASKED, by=by, requested_date=requested_date,
         note=note.strip(), due_date_before=demand.due_date, due_date_after=demand.due_date,
     )  # fmt: skip
-    record(action="demand.extension_asked", by=by, obj=demand,
+    record(action=Action.DEMAND_EXTENSION_ASKED, by=by, obj=demand,
            changes={"requested_date": [None, str(requested_date)]}, reason=note[:500])  # fmt: skip
     _notify_on_commit(demand, "extension_asked", by, f"deadline-event:{event.pk}")
     return event
@@ -160,7 +161,7 @@ def _extension_grant(demand, request, by, new_date: date, letter, note: str) -> 
             letter=doc, note=note.strip(), due_date_before=demand.due_date,
         )  # fmt: skip
         changes = _apply_deadline(demand)
-        record(action="demand.extension_granted", by=by, obj=demand, reason=note[:500],
+        record(action=Action.DEMAND_EXTENSION_GRANTED, by=by, obj=demand, reason=note[:500],
                changes={**changes, "letter": [None, f"{doc.original_name} sha256:{doc.sha256}"]})  # fmt: skip
         _notify_on_commit(demand, "extension_granted", by, f"deadline-event:{event.pk}")
     return event
@@ -179,7 +180,7 @@ def _extension_refuse(demand, request, by, note) -> DeadlineEvent:
         demand=demand, kind=DeadlineEvent.Kind.EXTENSION_REFUSED, by=by, requested_date=request.requested_date,
         note=note.strip(), due_date_before=demand.due_date, due_date_after=demand.due_date,
     )  # fmt: skip
-    record(action="demand.extension_refused", by=by, obj=demand, reason=note[:500])
+    record(action=Action.DEMAND_EXTENSION_REFUSED, by=by, obj=demand, reason=note[:500])
     _notify_on_commit(demand, "extension_refused", by, f"deadline-event:{event.pk}")
     return event
 
@@ -198,7 +199,7 @@ def deadline_recompute(*, demand_id: int) -> bool:
     DeadlineEvent.objects.create(demand=demand, kind=DeadlineEvent.Kind.RECOMPUTED, due_date_before=demand.due_date,
                                  note="The holiday calendar changed.")  # fmt: skip
     changes = _apply_deadline(demand)
-    record(action="demand.deadline_recomputed", obj=demand, changes=changes, actor_email="system")
+    record(action=Action.DEMAND_DEADLINE_RECOMPUTED, obj=demand, changes=changes, actor_email="system")
     return True
 
 

@@ -25,11 +25,3 @@ def try_e164(raw: str) -> str | None:
         return to_e164(raw)
     except ValidationError:
         return None
-
-
-def pretty(e164: str) -> str:
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

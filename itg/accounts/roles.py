@@ -71,20 +71,12 @@ class IsITGStaff(_RolePermission):
     predicates = ("is_itg_staff",)
 
 
-class IsITGAdmin(_RolePermission):
-    predicates = ("is_itg_admin",)
-
-
 class IsAGStaff(_RolePermission):
     predicates = ("is_ag_staff",)
 
 
 class IsMatterUser(_RolePermission):
     predicates = ("is_ag_staff", "is_itg_staff")
-
-
-class IsAuditReader(_RolePermission):
-    predicates = ("is_auditor", "is_itg_admin")
 
 
 class AGSupervisorRequiredMixin(_RoleRequiredMixin):
