@@ -23,8 +23,9 @@ def found(result, criterion):
 
 
 def test_every_planted_provider_is_found_and_no_other(world, django_assert_num_queries):
-    # Hops grouped by the facts the criteria read, accepted-from-the-originator, unfiled providers, providers.
-    with django_assert_num_queries(4):
+    # The session settings (JIT off, work_mem), hops grouped by the facts the criteria read,
+    # accepted-from-the-originator, unfiled providers, providers.
+    with django_assert_num_queries(5):
         result = findings(WINDOW, Thresholds(), now=NOW)
     for criterion in CRITERIA:
         got, expected = found(result, criterion), world.expected[criterion]

@@ -176,6 +176,14 @@ class Hop(models.Model):
             ),
             # The overdue sweep looks only at open hops.
             models.Index(fields=["due_at"], condition=Q(answer="pending"), name="hop_pending_due_idx"),
+            # The findings' "accepted straight from the originator" joins each hop to the next one when that
+            # is the originating provider's: this small index holds only those (one per completed traceback),
+            # so the join reads it instead of scanning every hop.
+            models.Index(
+                fields=["traceback", "sequence"],
+                condition=Q(role="originating") | Q(answer="customer"),
+                name="hop_origin_idx",
+            ),
         ]
 
     def __str__(self) -> str:

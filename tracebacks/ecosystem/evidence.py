@@ -31,10 +31,6 @@ KINDS = {
 UNANSWERED_ANSWERS = (Hop.Answer.NO_RESPONSE, Hop.Answer.REFUSED)
 
 
-def _ids(text: str | None) -> list[int]:
-    return sorted(int(x) for x in (text or "").split())
-
-
 def _as_date(value: str | date) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
@@ -111,7 +107,7 @@ def history_rows(window: Window, thresholds: Thresholds, provider_ids: Iterable[
         rows.append(
             {"provider_id": pid, "rmd_number": p.rmd_number or "", "provider_name": p.business_name,
              "tracebacks": g.get("n", 0), **{name: g.get(name, 0) for name in HISTORY_COUNTS},
-             "findings": met.get(pid, []), "traceback_ids": _ids(g.get("ids"))}
+             "findings": met.get(pid, []), "traceback_ids": engine.ids_of(g.get("ids"))}
         )  # fmt: skip
     return rows
 

@@ -121,13 +121,14 @@ def scorecard_cached(window: Window, thresholds: Thresholds, f: ScoreFilters) ->
 def scorecard(window: Window, thresholds: Thresholds, f: ScoreFilters | None = None) -> list[ScoreRow]:
     """Providers with at least one finding, most criteria met first, then most supporting tracebacks.
 
-    Queries: the four criteria and the no-RMD group (5), the same counts over the previous window for the
-    trend (5), late answers (1), role counts of the providers found (1), the providers (1), spoofing (2).
+    Queries: the criteria's grouped pass, the accepted-from-the-originator semi-join and the no-RMD group (3,
+    read once for both the findings and the counts shown), the same counts over the previous window for the
+    trend (3), late answers (1), role counts of the providers found (1), the providers (1), spoofing (2).
     """
     f = f or ScoreFilters()
-    found = engine.findings(window, thresholds)
+    current = engine.criterion_counts(window)
+    found = engine.findings(window, thresholds, counts=current)
     counts = engine.criterion_counts(window.previous(), with_ids=False)
-    current = engine.criterion_counts(window, with_ids=False)
     late = engine.late_answers(window)
     by_provider: dict[int, dict[str, Finding]] = {}
     for finding in found:
