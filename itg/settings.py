@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # two-factor recovery codes
     "axes",
     "csp",
     "itg.accounts",

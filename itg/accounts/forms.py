@@ -29,6 +29,16 @@ class CodeForm(forms.Form):
         return self.cleaned_data["code"].replace(" ", "").strip()
 
 
+class RecoveryCodeForm(forms.Form):
+    recovery_code = forms.RegexField(
+        label="Recovery code",
+        regex=r"^\s*[A-Za-z2-7]{4}[\s-]?[A-Za-z2-7]{4}\s*$",
+        help_text="One of the codes you saved when you generated them, e.g. abcd-efgh. Each works once.",
+        error_messages={"invalid": "A recovery code is eight letters and digits, e.g. abcd-efgh."},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class SetPasswordForm(forms.Form):
     password1 = forms.CharField(
         label="New password",

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
@@ -223,6 +224,7 @@ def otp_reset(*, by: User, user: User, reason: str) -> None:
             {"reason": "Say why the authenticator is being reset (e.g. how identity was checked)."}
         )
     TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()  # the recovery codes went with the lost phone, maybe
     _end_sessions(user)
     record(action=Action.OTP_RESET, by=by, obj=user, reason=reason.strip())
 
@@ -319,3 +321,63 @@ def api_token_create(*, user: User) -> str:
 def api_token_revoke(*, user: User) -> None:
     if Token.objects.filter(user=user).delete()[0]:
         record(action=Action.API_TOKEN_REVOKED, by=user, obj=user)
+
+
+# --- Two-factor recovery codes (django-otp's static device) -----------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+RECOVERY_DEVICE_NAME = "Recovery codes"
+
+
+def recovery_code_display(token: str) -> str:
+    """`abcd-efgh`: django-otp's 8 base32 characters (40 random bits), in two groups for reading aloud."""
+    return f"{token[:4]}-{token[4:]}"
+
+
+def recovery_code_normalise(code: str) -> str:
+    return "".join(ch for ch in code.lower() if ch.isalnum())
+
+
+@transaction.atomic
+def recovery_codes_generate(*, user: User) -> list[str]:
+    """Ten new one-time recovery codes for a user with an authenticator; any earlier ones stop working.
+
+    Returned once, for display: the page that shows them is the only place they appear (never e-mailed,
+    never in the audit trail, which records only that a set was made)."""
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise ValidationError("Set up your authenticator app first; recovery codes stand in for it.")
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    tokens = {StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT * 2)}
+    tokens = sorted(tokens)[:RECOVERY_CODE_COUNT]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=t) for t in tokens)
+    record(action=Action.RECOVERY_CODES_GENERATED, by=user, obj=user, reason=f"{len(tokens)} codes")
+    return [recovery_code_display(t) for t in tokens]
+
+
+def recovery_codes_left(user: User) -> int | None:
+    """How many unused codes the user has, or None if they never generated any."""
+    device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    return None if device is None else device.token_set.count()
+
+
+@transaction.atomic
+def recovery_code_use(*, user: User, code: str) -> StaticDevice | None:
+    """Spend one recovery code: the device it belongs to if it was valid and unused, else None.
+
+    The code is deleted by a single DELETE, so two logins racing with the same code cannot both succeed
+    (django-otp's own verify_token reads, then deletes). Wrong codes count towards django-otp's growing
+    delay like wrong authenticator codes."""
+    device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    if device is None or not device.verify_is_allowed()[0]:
+        return None
+    deleted, _ = StaticToken.objects.filter(device=device, token=recovery_code_normalise(code)).delete()
+    if not deleted:
+        device.throttle_increment()
+        return None
+    device.throttle_reset(commit=False)
+    device.set_last_used_timestamp(commit=False)
+    device.save()
+    left = device.token_set.count()
+    record(action=Action.RECOVERY_CODE_USED, by=user, obj=user, reason=f"{left} codes left")
+    return device

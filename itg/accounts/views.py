@@ -11,13 +11,22 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itg.accounts import services
-from itg.accounts.forms import CodeForm, InviteForm, LoginForm, ResetOtpForm, RoleForm, SetPasswordForm
+from itg.accounts.forms import (
+    CodeForm,
+    InviteForm,
+    LoginForm,
+    RecoveryCodeForm,
+    ResetOtpForm,
+    RoleForm,
+    SetPasswordForm,
+)
 from itg.accounts.lockout import locked_emails, locked_until
 from itg.accounts.middleware import forget_last_seen, otp_exempt, session_end_notice
 from itg.accounts.models import Invitation, User
@@ -93,6 +102,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     devices = list(TOTPDevice.objects.filter(user=user, confirmed=True))
     if not devices:
         return redirect("accounts:otp_setup")
+    if request.method == "POST" and "recovery_code" in request.POST:
+        return _otp_recovery(request)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         wait = _throttle_seconds(devices)
@@ -116,7 +127,34 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 "code", "That code is wrong, expired or already used. Wait for the next code and try again."
             )
-    return render(request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)})
+    context = {"form": form, "recovery_form": RecoveryCodeForm(), "next": _next_url(request)}
+    return render(request, "accounts/otp_verify.html", context)
+
+
+def _otp_recovery(request: HttpRequest) -> HttpResponse:
+    """The second factor given as a one-time recovery code instead of the authenticator's code."""
+    user = request.user
+    form = RecoveryCodeForm(request.POST)
+    if form.is_valid():
+        device = services.recovery_code_use(user=user, code=form.cleaned_data["recovery_code"])
+        if device is not None:
+            services.otp_login_complete(request=request, device=device)
+            left = services.recovery_codes_left(user) or 0
+            messages.warning(
+                request,
+                f"You logged in with a recovery code; it cannot be used again. {left} code"
+                f"{'s' if left != 1 else ''} left: generate new ones on your account page"
+                f"{' now' if left <= 3 else ' if you lost your authenticator'}.",
+            )
+            return redirect(_next_url(request))
+        user_login_failed.send(
+            sender=__name__, credentials={"username": user.email, "otp": True}, request=request
+        )
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request, credentials={"username": user.email})
+        form.add_error("recovery_code", "That recovery code is wrong or was already used.")
+    context = {"form": CodeForm(), "recovery_form": form, "recovery_open": True, "next": _next_url(request)}
+    return render(request, "accounts/otp_verify.html", context, status=400)
 
 
 def _throttle_seconds(devices: list[TOTPDevice]) -> int:
@@ -305,12 +343,26 @@ class ProfileView(View):
         from rest_framework.authtoken.models import Token
 
         has_token = Token.objects.filter(user=request.user).exists()
-        return render(request, "accounts/profile.html", {"has_token": has_token})
+        return render(request, "accounts/profile.html", self._context(request, has_token=has_token))
+
+    @staticmethod
+    def _context(request: HttpRequest, **extra) -> dict:
+        return {"recovery_left": services.recovery_codes_left(request.user), **extra}
 
     def post(self, request: HttpRequest) -> HttpResponse:
+        from rest_framework.authtoken.models import Token
+
+        if request.POST.get("action") == "recovery-codes":
+            codes = services.recovery_codes_generate(user=request.user)
+            has_token = Token.objects.filter(user=request.user).exists()
+            response = render(
+                request, "accounts/profile.html", self._context(request, has_token=has_token, new_codes=codes)
+            )
+            add_never_cache_headers(response)  # shown once: no copy in any cache or the back button
+            return response
         if request.POST.get("action") == "revoke-token":
             services.api_token_revoke(user=request.user)
             messages.success(request, "Your API token is revoked.")
             return redirect("accounts:profile")
         key = services.api_token_create(user=request.user)
-        return render(request, "accounts/profile.html", {"has_token": True, "new_token": key})
+        return render(request, "accounts/profile.html", self._context(request, has_token=True, new_token=key))

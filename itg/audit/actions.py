@@ -20,6 +20,8 @@ class Action(models.TextChoices):
     ROLE_DENIED = "auth.role_denied", "Page refused to this role"
     OTP_ENROLLED = "auth.otp_enrolled", "Two-factor enrolled"
     OTP_RESET = "auth.otp_reset", "Two-factor reset"
+    RECOVERY_CODES_GENERATED = "auth.recovery_codes_generated", "Two-factor recovery codes generated"
+    RECOVERY_CODE_USED = "auth.recovery_code_used", "Two-factor recovery code used"
     API_TOKEN_CREATED = "auth.api_token_created", "API token created"
     API_TOKEN_REVOKED = "auth.api_token_revoked", "API token revoked"
     USER_INVITED = "user.invited", "User invited"
