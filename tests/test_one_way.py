@@ -1,0 +1,122 @@
+"""Checks that keep one way to do each thing (issue 14 item 6), read from the source with `ast`.
+
+- A view or API module never queries a case-owned model itself (`Model.objects…`, `get_object_or_404(Model…)`):
+  it reads through the access layer (`cases.access`) and the app's selectors, which scope by the case.
+- Every audit row names a member of `itg.audit.actions.Action`, never a bare or formatted string.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from django.apps import apps
+from django.db.models import ForeignKey, OneToOneField
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("itg", "cases", "subpoenas", "tracebacks", "providers")
+# Objects routed to offices rather than owned by a case: scoped by cases.access.routed_to_office.
+ROUTED = {"Alert", "AlertRecipient"}
+
+
+def _reaches_case(model, depth: int = 4) -> bool:
+    if model._meta.label_lower == "cases.case":
+        return True
+    if depth == 0:
+        return False
+    return any(
+        isinstance(field, ForeignKey | OneToOneField) and _reaches_case(field.related_model, depth - 1)
+        for field in model._meta.get_fields()
+        if field.concrete and field.related_model is not None and field.related_model is not model
+    )
+
+
+def case_owned_models() -> set[str]:
+    """The class names of every model that belongs to a case through its foreign keys (and the routed ones)."""
+    return {m.__name__ for m in apps.get_models() if _reaches_case(m)} | ROUTED
+
+
+def view_modules() -> list[Path]:
+    found = []
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            parts = set(path.parts)
+            if "migrations" in parts or "tests" in parts:
+                continue
+            name = path.stem
+            if name in {"views", "api"} or name.endswith("_views") or parts & {"views", "api"}:
+                found.append(path)
+    return sorted(found)
+
+
+def direct_queries(source: str, models: set[str]) -> list[int]:
+    """Lines where the source queries one of `models` without a selector: `X.objects` or get_object_or_404(X)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in {"objects", "_base_manager", "_default_manager"}:
+            if isinstance(node.value, ast.Name) and node.value.id in models:
+                lines.append(node.lineno)
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", "") in {
+            "get_object_or_404",
+            "get_list_or_404",
+        }:
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Name) and first.id in models:
+                lines.append(node.lineno)
+    return sorted(lines)
+
+
+def test_the_case_owned_models_are_found():
+    models = case_owned_models()
+    assert {"Case", "CaseMessage", "MessageAttachment", "LegalDemand", "DemandDocument", "DemandRequest",
+            "Response", "EvidenceLink", "Alert"} <= models  # fmt: skip
+    assert not {"User", "Office", "Provider", "Traceback", "Hop"} & models
+
+
+def test_the_check_catches_a_view_that_queries_a_demand_itself():
+    source = (
+        "def get(request, pk):\n"
+        "    demand = LegalDemand.objects.get(pk=pk)\n"
+        "    doc = get_object_or_404(DemandDocument, pk=1)\n"
+        "    user = User.objects.get(pk=1)\n"
+    )
+    assert direct_queries(source, case_owned_models()) == [2, 3]
+
+
+def test_no_view_or_api_module_queries_a_case_owned_model_without_the_access_layer():
+    models = case_owned_models()
+    modules = view_modules()
+    assert ROOT / "subpoenas" / "api" / "views.py" in modules and ROOT / "cases" / "views.py" in modules
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in modules
+        for line in direct_queries(path.read_text(encoding="utf-8"), models)
+    ]
+    assert offenders == [], "read these through cases.access or the app's selectors"
+
+
+def bare_actions(source: str) -> list[int]:
+    """Lines of `record(action=…)` calls whose action is a literal or formatted string."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", "")) == "record"
+        ):
+            for keyword in node.keywords:
+                if keyword.arg == "action" and isinstance(keyword.value, ast.Constant | ast.JoinedStr):
+                    lines.append(node.lineno)
+    return lines
+
+
+def test_every_audit_action_comes_from_the_enumeration():
+    assert bare_actions('record(action="demand.viewed", by=u)\nrecord(action=f"demand.{a}")\n') == [1, 2]
+    assert bare_actions("record(action=Action.DEMAND_VIEWED, by=u)\n") == []
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for app in APPS
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "migrations" not in path.parts
+        for line in bare_actions(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
