@@ -13,7 +13,7 @@ from django.db.models.functions import TruncDate
 from numpy.lib.stride_tricks import sliding_window_view
 
 from tracebacks.calls.models import CallRecord
-from tracebacks.detection.models import CampaignDay, DailyRollup
+from tracebacks.detection.models import CampaignDay, DailyRollup, SourceStateDay
 from tracebacks.models import Campaign
 
 UTC = dt.UTC
@@ -67,6 +67,14 @@ def rollup_refresh(days: Iterable[dt.date]) -> int:
         CampaignDay.objects.bulk_create(
             [CampaignDay(day=d, campaign_id=c, calls=n) for (d, c), n in totals.items()], batch_size=5000
         )
+        by_place: dict[tuple, int] = defaultdict(int)
+        for o in objs:
+            by_place[(o.day, o.source, o.state)] += o.calls
+        SourceStateDay.objects.filter(day__in=chunk).delete()
+        SourceStateDay.objects.bulk_create(
+            [SourceStateDay(day=d, source=src, state=st, calls=n) for (d, src, st), n in by_place.items()],
+            batch_size=5000,
+        )
         written += len(objs)
     return written
 
@@ -82,14 +90,20 @@ def days_between(first: dt.datetime | None, last: dt.datetime | None) -> list[dt
 
 
 def _scope(state: str = ""):
-    """Rows to sum: one state's daily rollup, or for the nation the campaign-day totals (30× fewer rows)."""
+    """Rows to sum by campaign: one state's daily rollup, or for the nation the campaign-day totals (one row
+    per campaign and day, 30× fewer)."""
     return DailyRollup.objects.filter(state=state) if state else CampaignDay.objects.all()
+
+
+def _places(state: str = ""):
+    """Rows to sum by day, source or state: the source × state day totals (no campaign dimension)."""
+    return SourceStateDay.objects.filter(state=state) if state else SourceStateDay.objects.all()
 
 
 def daily(*, start: dt.date, end: dt.date, state: str = "") -> list[tuple[dt.date, int]]:
     """Calls per day (every day of the range, zeros included). One query."""
     got = dict(
-        _scope(state)
+        _places(state)
         .filter(day__gte=start, day__lte=end)
         .values_list("day")
         .annotate(n=Sum("calls"))
@@ -111,11 +125,11 @@ def weekly(series: list[tuple[dt.date, int]]) -> list[tuple[dt.date, int]]:
 
 def by_field(field: str, *, start: dt.date, end: dt.date, state: str = "") -> list[tuple[str, int]]:
     rows = (
-        (DailyRollup.objects.filter(state=state) if state else DailyRollup.objects.all())
+        _places(state)
         .filter(day__gte=start, day__lte=end)
         .values_list(field)
         .annotate(n=Sum("calls"))
-        .order_by("-n")
+        .order_by("-n", field)
     )
     return [(k or "", n) for k, n in rows]
 
