@@ -5,8 +5,9 @@
 
 `quality` scores the engine against two labelled sets it was not tuned on:
 - the 515 real transcripts of ../shared/data grouped by an independent method (bench/label_real_transcripts.py:
-  character 4-gram TF-IDF cosine, average linkage), labels in bench/data/real-transcripts-labels.csv;
-- synthetic variations of those scripts (cut prefixes and endings, ASR word errors, other call-back numbers,
+  character 4-gram TF-IDF cosine, average linkage), labels in bench/data/real-transcripts-labels.csv, and
+  the same transcripts grouped by reading them, bench/data/real-transcripts-hand-labels.csv (see its .md);
+- synthetic variations of the hand-labelled scripts (cut prefixes and endings, ASR word errors, other call-back numbers,
   names and amounts; tracebacks/detection/synthetic.py), 10 per reference group of two or more calls.
 `scale` clusters N synthetic transcripts (2,000 campaigns: the real scripts plus scripts invented from their
 vocabulary) through the same path as `cluster_transcripts`, and prints the time beside a bare pass over
@@ -31,6 +32,8 @@ from tracebacks.detection import engine, synthetic  # noqa: E402
 
 REAL = Path(os.environ.get("ITG_REAL_TRANSCRIPTS", "/work/shared/data/robocall-transcripts-unlabeled.csv"))
 LABELS = Path(__file__).parent / "data" / "real-transcripts-labels.csv"
+# The same 515 transcripts grouped by reading them (bench/data/real-transcripts-hand-labels.md says how).
+HAND_LABELS = Path(__file__).parent / "data" / "real-transcripts-hand-labels.csv"
 
 
 def _real() -> list[dict]:
@@ -51,8 +54,11 @@ def quality() -> None:
     import numpy as np
 
     rows = _real()
-    with LABELS.open(encoding="utf-8") as fh:
-        ref = {r["id"]: r["label"] for r in csv.DictReader(fh)}
+    refs = {}
+    for name, path in (("independent TF-IDF labels", LABELS), ("hand labels", HAND_LABELS)):
+        with path.open(encoding="utf-8") as fh:
+            refs[name] = {r["id"]: r["label"] for r in csv.DictReader(fh)}
+    ref = refs["hand labels"]
     sims = engine.pair_similarities([r["transcript"] for r in rows])
     print(f"Pairwise similarity of the distinct usable real transcripts ({len(sims):,} pairs), no labels:")
     hist, edges = np.histogram(sims, bins=20, range=(0, 1))
@@ -67,11 +73,10 @@ def quality() -> None:
         str(labels[r["call_id"]]) if labels[r["call_id"]] is not None else "skip-" + r["call_id"]
         for r in rows
     ]
-    truth = [ref[r["call_id"]] for r in rows]
-    print(
-        f"\nReal transcripts ({len(rows)}; {len(set(truth))} reference groups, {len(set(found))} found, {took:.2f} s)"
-    )
-    print("  " + _scores(truth, found))
+    print(f"\nReal transcripts ({len(rows)}; {len(set(found))} groups found, {took:.2f} s)")
+    for name, labels_of in refs.items():
+        truth = [labels_of[r["call_id"]] for r in rows]
+        print(f"  against the {name} ({len(set(truth))} groups): " + _scores(truth, found))
     groups: dict[str, list[str]] = {}
     for r in rows:
         if r["language"] == "en":
