@@ -406,6 +406,7 @@ class FoundRequest:
     phone_numbers: list[str] = field(default_factory=list)
     calling: list[str] = field(default_factory=list)
     called: list[str] = field(default_factory=list)
+    terminating: list[str] = field(default_factory=list)  # state codes: "calls terminating in Texas"
     date_from: date | None = None
     date_to: date | None = None
     window_note: str = ""
@@ -418,7 +419,7 @@ class FoundRequest:
         return {
             "number": self.number, "text": self.text, "page": self.page, "confidence": round(self.confidence, 2),
             "context": self.text[:100], "phone_numbers": self.phone_numbers, "calling_numbers": self.calling,
-            "called_numbers": self.called, "date_from": iso(self.date_from), "date_to": iso(self.date_to),
+            "called_numbers": self.called, "terminating_states": self.terminating, "date_from": iso(self.date_from), "date_to": iso(self.date_to),
             "window_note": self.window_note, "providers": self.providers, "campaigns": self.campaigns,
             "campaigns_offered": self.campaigns_offered,
         }  # fmt: skip
@@ -500,6 +501,47 @@ def _numbers(text: str) -> tuple[list[str], list[str], list[str]]:
         elif b > a:
             called.append(e164)
     return everything, calling, called
+
+
+def _state_names() -> str:
+    from itg.calendar import JURISDICTIONS
+
+    names = sorted((name for name, _zone in JURISDICTIONS.values()), key=len, reverse=True)
+    return "|".join(re.escape(n) for n in names)
+
+
+# "calls terminating in Texas", "calls delivered to telephone numbers in the State of Oklahoma", "calls made
+# to consumers located in Texas": a verb of delivery, then (within a few words) "in <state>". A state named
+# any other way ("the Attorney General of Texas", "Texas law") is not a scope.
+_TERMINATING = re.compile(
+    r"\b(?:terminat\w*|delivered|directed|placed|made|received)\b[^.;:]{0,60}?\b(?:in|within)\s+"
+    r"(?:the\s+(?:State|Commonwealth)\s+of\s+)?(" + _state_names() + r")\b",
+    re.I,
+)
+
+
+_MORE_STATES = re.compile(
+    r"(?:,\s*|\s+(?:or|and)\s+|,\s*(?:or|and)\s+)(?:in\s+)?(?:the\s+(?:State|Commonwealth)\s+of\s+)?("
+    + _state_names()
+    + r")\b",
+    re.I,
+)
+
+
+def _terminating_states(text: str) -> list[str]:
+    """The states a request's calls terminate in ("in Oklahoma or Texas" is both), as two-letter codes."""
+    from itg.calendar import JURISDICTIONS
+
+    codes = {name.lower(): code for code, (name, _zone) in JURISDICTIONS.items()}
+    text = " ".join(text.split())
+    found = []
+    for m in _TERMINATING.finditer(text):
+        found.append(m.group(1))
+        end = m.end()
+        while more := _MORE_STATES.match(text, end):
+            found.append(more.group(1))
+            end = more.end()
+    return list(dict.fromkeys(codes[name.lower()] for name in found))
 
 
 def _window(req: FoundRequest, present: date | None) -> None:
@@ -642,6 +684,7 @@ def read_lines(lines: list[Line], *, registry: Registry | None = None, state: st
     index = _index(registry)
     for r in requests:
         r.phone_numbers, r.calling, r.called = _numbers(r.text)
+        r.terminating = _terminating_states(r.text)
         _window(r, present)
         r.providers = _providers(r.text, registry, index)
         r.campaigns, r.campaigns_offered = _campaigns(r.text, registry.campaigns)

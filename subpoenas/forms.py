@@ -75,8 +75,14 @@ class RequestForm(forms.Form):
         max_length=REQUEST_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    phone_numbers = forms.CharField(label="Phone numbers", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                    help_text="Any US format, one per line or comma-separated.")  # fmt: skip
+    phone_numbers = forms.CharField(label="Calling or called numbers", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text="Either side of the call. Any US format, one per line or comma-separated.")  # fmt: skip
+    calling_numbers = forms.CharField(label="Calling numbers (caller ID)", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 2}), help_text="Only as the number calling.")  # fmt: skip
+    called_numbers = forms.CharField(label="Called numbers", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                     help_text="Only as the number called.")  # fmt: skip
+    terminating_states = forms.CharField(label="Calls terminating in (states)", required=False, max_length=200,
+                                         help_text="Two-letter codes (TX, OK): the called number's state.")  # fmt: skip
     date_from = forms.DateField(
         label="From",
         required=False,
@@ -91,13 +97,18 @@ class RequestForm(forms.Form):
 
     def to_input(self, position: int) -> RequestInput | None:
         d = self.cleaned_data
-        if not d or not any(d.get(k) for k in ("text", "phone_numbers", "providers", "campaigns")):
+        scope = ("text", "phone_numbers", "calling_numbers", "called_numbers", "terminating_states", "providers",
+                 "campaigns")  # fmt: skip
+        if not d or not any(d.get(k) for k in scope):
             return None
         return RequestInput(
             number=d.get("number") or position, text=d.get("text") or "",
             phone_numbers=split_list(d.get("phone_numbers") or ""), date_from=d.get("date_from"),
             date_to=d.get("date_to"), providers=split_list(d.get("providers") or ""),
             campaigns=split_list(d.get("campaigns") or ""),
+            calling_numbers=split_list(d.get("calling_numbers") or ""),
+            called_numbers=split_list(d.get("called_numbers") or ""),
+            terminating_states=split_list(d.get("terminating_states") or ""),
         )  # fmt: skip
 
 

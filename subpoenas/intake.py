@@ -21,7 +21,7 @@ from cases.services import case_create
 from itg.accounts.models import User
 from itg.audit.actions import Action
 from itg.audit.services import record
-from itg.calendar import tz_for
+from itg.calendar import JURISDICTIONS, tz_for
 from itg.uploads import PDF_ONLY, CheckedFile, check_upload, stored_files
 from subpoenas import deadlines
 from subpoenas.extraction import normalize_phone, read_demand
@@ -44,11 +44,14 @@ MAX_REQUESTS = 200
 class RequestInput:
     number: int
     text: str
-    phone_numbers: list[str] = field(default_factory=list)
+    phone_numbers: list[str] = field(default_factory=list)  # calling or called
     date_from: date | None = None
     date_to: date | None = None
     providers: list[str] = field(default_factory=list)
     campaigns: list[str] = field(default_factory=list)
+    calling_numbers: list[str] = field(default_factory=list)
+    called_numbers: list[str] = field(default_factory=list)
+    terminating_states: list[str] = field(default_factory=list)  # the called number's state
 
 
 @dataclass
@@ -129,13 +132,21 @@ def _validate_requests(requests: list[RequestInput], add) -> None:
             add("requests", f"Request {r.number}: give its text.")
         if r.date_from and r.date_to and r.date_to < r.date_from:
             add("requests", f"Request {r.number}: the date range ends before it starts.")
-        normalized = []
-        for raw in r.phone_numbers:
-            try:
-                normalized.append(normalize_phone(raw))
-            except ValueError as error:
-                add("requests", f"Request {r.number}: {error}")
-        r.phone_numbers = list(dict.fromkeys(normalized))
+        for side in ("phone_numbers", "calling_numbers", "called_numbers"):
+            normalized = []
+            for raw in getattr(r, side):
+                try:
+                    normalized.append(normalize_phone(raw))
+                except ValueError as error:
+                    add("requests", f"Request {r.number}: {error}")
+            setattr(r, side, list(dict.fromkeys(normalized)))
+        states = [s.strip().upper() for s in r.terminating_states if s.strip()]
+        unknown = [s for s in states if s not in JURISDICTIONS]
+        if unknown:
+            add(
+                "requests", f"Request {r.number}: {', '.join(unknown)} is not a state's two-letter code (TX)."
+            )
+        r.terminating_states = list(dict.fromkeys(states))
 
 
 def check_demand_files(demand_file, attachments) -> tuple[CheckedFile, list[CheckedFile]]:
@@ -241,6 +252,8 @@ def _write_children(demand, by, requests, files, now) -> None:
     DemandRequest.objects.bulk_create(
         DemandRequest(
             demand=demand, number=r.number, text=r.text.strip(), phone_numbers=r.phone_numbers,
+            calling_numbers=r.calling_numbers, called_numbers=r.called_numbers,
+            terminating_states=r.terminating_states,
             date_from=r.date_from, date_to=r.date_to, providers=r.providers, campaigns=r.campaigns,
         )
         for r in sorted(requests, key=lambda r: r.number)
@@ -298,7 +311,8 @@ def search_text(caption: str, requests: list[RequestInput]) -> str:
     """What search matches beside the tracking number: caption, numbers (E.164 and bare digits), providers."""
     parts = [caption]
     for r in requests:
-        parts += r.phone_numbers + [p.lstrip("+1") for p in r.phone_numbers] + r.providers + r.campaigns
+        numbers = r.phone_numbers + r.calling_numbers + r.called_numbers
+        parts += numbers + [p.lstrip("+1") for p in numbers] + r.providers + r.campaigns
     return "\n".join(parts).lower()
 
 

@@ -65,7 +65,7 @@ def _initial(draft) -> tuple[dict, list[dict]]:
             {"date_issued": p.get("date_issued") or None, "return_date": p.get("return_date") or None}
         )
     rows = [
-        {"number": r["number"], "text": r["text"], "phone_numbers": "\n".join(r["phone_numbers"]),
+        {"number": r["number"], "text": r["text"], **_number_sides(r),
          "date_from": r["date_from"] or None, "date_to": r["date_to"] or None,
          "providers": ", ".join(_provider_label(x) for x in r.get("providers", []) if x.get("match")),
          "campaigns": ", ".join(r.get("campaigns", []))}
@@ -74,6 +74,15 @@ def _initial(draft) -> tuple[dict, list[dict]]:
     if p.get("caption"):  # a draft started from an alert (subpoenas.alerts) names its matter
         form |= {"caption": p["caption"], "new_case_title": p["caption"]}
     return form, rows
+
+
+def _number_sides(found: dict) -> dict[str, str]:
+    """The review form's three number boxes: the reader's calling and called numbers (a cue word before
+    each: "from", "caller ID"; "to", "dialed"), and the rest as calling-or-called, the scope that misses none."""
+    calling, called = found.get("calling_numbers", []), found.get("called_numbers", [])
+    either = [n for n in found.get("phone_numbers", []) if n not in calling and n not in called]
+    return {"phone_numbers": "\n".join(either), "calling_numbers": "\n".join(calling),
+            "called_numbers": "\n".join(called), "terminating_states": ", ".join(found.get("terminating_states", []))}  # fmt: skip
 
 
 def _provider_label(found: dict) -> str:

@@ -169,7 +169,20 @@ class DemandRequest(models.Model):
     demand = models.ForeignKey(LegalDemand, on_delete=models.CASCADE, related_name="requests")
     number = models.PositiveSmallIntegerField()
     text = models.TextField()
-    phone_numbers = models.JSONField(default=list, blank=True, help_text="E.164 numbers.")
+    # Numbers as the request states them: on either side of the call, only as the caller ID, or only as the
+    # number dialed. The scope query reads each list against its own column (subpoenas/responses/evidence.py).
+    phone_numbers = models.JSONField(default=list, blank=True, help_text="E.164 numbers, calling or called.")
+    calling_numbers = models.JSONField(
+        default=list, blank=True, help_text="E.164 numbers, as the calling number."
+    )
+    called_numbers = models.JSONField(
+        default=list, blank=True, help_text="E.164 numbers, as the called number."
+    )
+    terminating_states = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="State codes: calls terminating there (the called number's state).",
+    )
     date_from = models.DateField(null=True, blank=True)
     date_to = models.DateField(null=True, blank=True)
     providers = models.JSONField(

@@ -50,7 +50,8 @@ class DeadlineEventOut(serializers.ModelSerializer):
 class RequestOut(serializers.ModelSerializer):
     class Meta:
         model = DemandRequest
-        fields = ["number", "text", "phone_numbers", "date_from", "date_to", "providers", "campaigns"]
+        fields = ["number", "text", "phone_numbers", "calling_numbers", "called_numbers", "terminating_states",
+                  "date_from", "date_to", "providers", "campaigns"]  # fmt: skip
 
 
 class DemandRowOut(serializers.ModelSerializer):
@@ -84,8 +85,21 @@ class RequestIn(serializers.Serializer):
     number = serializers.IntegerField(min_value=1, max_value=999)
     text = serializers.CharField(allow_blank=True, max_length=REQUEST_TEXT_MAX)
     phone_numbers = serializers.ListField(
-        child=serializers.CharField(max_length=40), required=False, default=list
-    )
+        child=serializers.CharField(max_length=40), required=False, default=list,
+        help_text="Numbers on either side of the call (calling or called).",
+    )  # fmt: skip
+    calling_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list,
+        help_text="Numbers only as the calling number (caller ID).",
+    )  # fmt: skip
+    called_numbers = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list,
+        help_text="Numbers only as the called number.",
+    )  # fmt: skip
+    terminating_states = serializers.ListField(
+        child=serializers.CharField(max_length=2), required=False, default=list,
+        help_text="Two-letter state codes: calls terminating there (the called number's state).",
+    )  # fmt: skip
     date_from = serializers.DateField(
         required=False, allow_null=True, default=None, validators=[validate_date]
     )
@@ -100,7 +114,8 @@ class RequestIn(serializers.Serializer):
 
 class DemandIn(serializers.Serializer):
     """Multipart: the fields below, `document` (the demand PDF), `attachments` (repeatable) and
-    `requests` as a JSON array of objects (number, text, phone_numbers, date_from, date_to, providers, campaigns)."""
+    `requests` as a JSON array of objects (number, text, phone_numbers, calling_numbers, called_numbers,
+    terminating_states, date_from, date_to, providers, campaigns)."""
 
     kind = serializers.ChoiceField(choices=LegalDemand.Kind.choices)
     case = serializers.IntegerField(required=False, allow_null=True, default=None)

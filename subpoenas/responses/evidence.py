@@ -1,8 +1,11 @@
 """Responsive records: propose the tracebacks a request's structured scope covers, link, unlink, answer.
 
 The proposal is a query over the traceback records: each dimension the request states narrows the set
-(numbers AND window AND providers AND campaigns); within a dimension any value matches (any number, any
-provider). The query is saved with its result (`EvidenceQuery`) so the production can be explained and
+(numbers on either side AND calling numbers AND called numbers AND terminating states AND window AND
+providers AND campaigns); within a dimension any value matches (any number, any provider, any state).
+`describe` says exactly that in words, which the review page and the response print. "Calls terminating in
+Texas" is read as the called number's state (its area code, `tracebacks.calls.numbers.state_of_number`):
+the state of the consumer who was called, which is what an attorney general's jurisdiction rests on. The query is saved with its result (`EvidenceQuery`) so the production can be explained and
 re-run. Staff then review: remove what is not responsive, add what the scope missed, and answer.
 
 A request about providers' conduct rather than calls ("the providers that failed to respond to traceback
@@ -24,10 +27,11 @@ from django.db.models import Q, QuerySet
 
 from itg.audit.actions import Action
 from itg.audit.services import record
-from itg.calendar import tz_for
+from itg.calendar import JURISDICTIONS, tz_for
 from providers.models import Provider
 from subpoenas.models import DemandRequest, LegalDemand
 from subpoenas.responses.models import EvidenceLink, EvidenceQuery, RequestAnswer, Response
+from tracebacks.calls.numbers import area_code_states
 from tracebacks.ecosystem import evidence as findings_evidence
 from tracebacks.ecosystem.findings import CRITERIA, Window
 from tracebacks.ecosystem.selectors import default_window, finding_settings, thresholds_of
@@ -79,12 +83,18 @@ def _match_campaigns(texts: list[str]) -> list[dict]:
     return out
 
 
+def _e164s(values) -> list[str]:
+    return sorted({n for n in (try_e164(p) for p in values or []) if n})
+
+
 def scope_criteria(request: DemandRequest) -> dict:
     """The request's structured scope resolved against today's records: what the query will run."""
-    numbers = sorted({n for n in (try_e164(p) for p in request.phone_numbers or []) if n})
     zone = request.demand.state
     return {
-        "phone_numbers": numbers,
+        "phone_numbers": _e164s(request.phone_numbers),
+        "calling_numbers": _e164s(request.calling_numbers),
+        "called_numbers": _e164s(request.called_numbers),
+        "terminating_states": sorted(set(request.terminating_states or [])),
         "date_from": request.date_from.isoformat() if request.date_from else None,
         "date_to": request.date_to.isoformat() if request.date_to else None,
         "time_zone": str(tz_for(zone)),
@@ -108,9 +118,14 @@ def _window(criteria: dict) -> Q:
     return q
 
 
+# Criteria saved before calling and called numbers were told apart lack these keys: they read as empty.
+SIDES = ("calling_numbers", "called_numbers", "terminating_states")
+
+
 def has_scope(criteria: dict) -> bool:
     return bool(
         criteria["phone_numbers"]
+        or any(criteria.get(key) for key in SIDES)
         or criteria["date_from"]
         or criteria["date_to"]
         or criteria["providers"]
@@ -125,6 +140,12 @@ def tracebacks_in_scope(criteria: dict) -> QuerySet[Traceback]:
     q = _window(criteria)
     if numbers := criteria["phone_numbers"]:
         q &= Q(calling_number__in=numbers) | Q(called_number__in=numbers)
+    if numbers := criteria.get("calling_numbers"):
+        q &= Q(calling_number__in=numbers)
+    if numbers := criteria.get("called_numbers"):
+        q &= Q(called_number__in=numbers)
+    if states := criteria.get("terminating_states"):
+        q &= _called_in_states(states)
     if criteria["providers"]:
         ids = [m["id"] for p in criteria["providers"] for m in p["matched"]]
         q &= Q(pk__in=Hop.objects.filter(provider_id__in=ids).values("traceback_id"))
@@ -133,19 +154,47 @@ def tracebacks_in_scope(criteria: dict) -> QuerySet[Traceback]:
     return Traceback.objects.filter(q).order_by("call_at", "pk")
 
 
+def _called_in_states(states: list[str]) -> Q:
+    """Called numbers whose area code belongs to one of the states (an index range per area code)."""
+    codes = sorted(npa for npa, state in area_code_states().items() if state in states)
+    q = Q(pk__in=[])
+    for npa in codes:
+        q |= Q(called_number__startswith=f"+1{npa}")
+    return q
+
+
+def _either(values: list[str]) -> str:
+    return " or ".join(values)
+
+
 def describe(criteria: dict) -> str:
-    """The criteria in words, as the response file and the review page show them."""
+    """The criteria in words, as the query runs them: every condition must hold (AND); within one, any of
+    its values will do (OR). The response file and the review page show this sentence."""
     parts = []
     if criteria["phone_numbers"]:
-        parts.append("calling or called number is " + " or ".join(criteria["phone_numbers"]))
+        parts.append(f"the calling or called number is {_either(criteria['phone_numbers'])}")
+    if criteria.get("calling_numbers"):
+        parts.append(f"the calling number is {_either(criteria['calling_numbers'])}")
+    if criteria.get("called_numbers"):
+        parts.append(f"the called number is {_either(criteria['called_numbers'])}")
+    if criteria.get("terminating_states"):
+        names = [
+            f"{JURISDICTIONS[c][0]} ({c})" if c in JURISDICTIONS else c
+            for c in criteria["terminating_states"]
+        ]
+        parts.append(f"the call terminated in {_either(names)} (the called number's area code is there)")
     if criteria["date_from"] or criteria["date_to"]:
         window = f"{criteria['date_from'] or 'the beginning'} to {criteria['date_to'] or 'today'}"
-        parts.append(f"call made {window} ({criteria['time_zone']})")
-    for key, label in (("providers", "a hop's provider"), ("campaigns", "campaign")):
+        parts.append(f"the call was made {window} ({criteria['time_zone']})")
+    for key, label in (("providers", "a hop's provider"), ("campaigns", "the campaign")):
         for item in criteria[key]:
-            names = ", ".join(m["name"] for m in item["matched"]) or "no match in the records"
+            names = _either([m["name"] for m in item["matched"]]) or "no match in the records"
             parts.append(f"{label} is “{item['text']}” ({names})")
-    return "; and ".join(parts) if parts else "The request states no structured scope."
+    if not parts:
+        return "The request states no structured scope."
+    if len(parts) == 1:
+        return f"Tracebacks where {parts[0]}."
+    return "Tracebacks where all of these hold: " + "; and ".join(parts) + "."
 
 
 # What a request's words suggest it asks for (the page offers that query first; staff choose). A request for
@@ -300,6 +349,37 @@ def evidence_remove(*, link: EvidenceLink, by) -> None:
         action=Action.EVIDENCE_UNLINKED, by=by, obj=request.demand, label=f"{request.demand} request {request.number}",
         changes={"request": request.number, "traceback": link.traceback_id, "source": link.source},
     )  # fmt: skip
+
+
+MAX_REMOVE = MAX_PROPOSED  # one selection never holds more than a proposal can link
+
+
+@transaction.atomic
+def evidence_remove_many(*, request: DemandRequest, link_ids: list[int], by) -> int:
+    """Unlink the selected tracebacks of one request at once (the review's select all, by filter, invert):
+    all of them or none, one audit event listing them. Ids that are not this request's links are refused."""
+    _require_editable(request, by)
+    wanted = set(link_ids)
+    if not wanted:
+        raise ValidationError("Select the records to remove first.")
+    if len(wanted) > MAX_REMOVE:
+        raise ValidationError(f"Select at most {MAX_REMOVE} records at once.")
+    links = list(
+        EvidenceLink.objects.select_for_update()
+        .filter(request=request, pk__in=wanted)
+        .values_list("pk", "traceback_id")
+    )
+    if len(links) != len(wanted):
+        raise ValidationError(
+            "Some selected records are no longer linked to this request (a colleague may have removed them): "
+            "reload the page and select again."
+        )
+    EvidenceLink.objects.filter(pk__in=[pk for pk, _ in links]).delete()
+    record(
+        action=Action.EVIDENCE_UNLINKED, by=by, obj=request.demand, label=f"{request.demand} request {request.number}",
+        changes={"request": request.number, "tracebacks": sorted(tb for _, tb in links), "count": len(links)},
+    )  # fmt: skip
+    return len(links)
 
 
 @transaction.atomic

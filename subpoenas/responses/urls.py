@@ -10,6 +10,7 @@ urlpatterns = [
     path("demand/<int:pk>/prepare/", views.PrepareView.as_view(), name="prepare"),
     path("request/<int:pk>/propose/", views.ProposeView.as_view(), name="propose"),
     path("request/<int:pk>/add/", views.AddEvidenceView.as_view(), name="add"),
+    path("request/<int:pk>/remove/", views.RemoveManyEvidenceView.as_view(), name="remove_many"),
     path("request/<int:pk>/answer/", views.AnswerView.as_view(), name="answer"),
     path("evidence/<int:pk>/remove/", views.RemoveEvidenceView.as_view(), name="remove"),
     path("version/<int:pk>/retry/", views.RetryView.as_view(), name="retry"),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -138,6 +139,25 @@ class RemoveEvidenceView(ITGStaffRequiredMixin, View):
         except ValidationError as error:
             _refuse(request, error)
         return _back(request, link.request.demand_id, f"#request-{link.request.number}")
+
+
+class RemoveManyEvidenceView(ITGStaffRequiredMixin, View):
+    """Remove the records selected on the review (checkboxes; select all, by filter or invert): one post."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        demand_request = selectors.request_for(request.user, pk)
+        try:
+            ids = [
+                int(v) for v in request.POST.getlist("link") if v.isascii() and v.isdigit() and len(v) < 19
+            ]
+            removed = evidence.evidence_remove_many(request=demand_request, link_ids=ids, by=request.user)
+        except ValidationError as error:
+            _refuse(request, error)
+        else:
+            messages.success(
+                request, f"Request {demand_request.number}: {removed} record{pluralize(removed)} removed."
+            )
+        return _back(request, demand_request.demand_id, f"#request-{demand_request.number}")
 
 
 class AnswerView(ITGStaffRequiredMixin, View):
