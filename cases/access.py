@@ -62,6 +62,23 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return cases.filter(Q(lead_state=user.office.state) | Q(pk__in=shared))
 
 
+def ag_users_who_see(case: Case) -> QuerySet:
+    """The active AG users who may see the case: `cases_visible_to` turned around (its lead state's office,
+    and the offices it is shared with). Notices of the case's demands and responses go to these users, so
+    a user who moved to another office stops receiving them the moment the move is saved."""
+    from itg.accounts.models import Role, User
+
+    shared = CaseGroupObjectPermission.objects.filter(
+        content_object_id=case.pk, permission__codename=VIEW_CODENAME
+    ).values("group_id")
+    return (
+        User.objects.filter(is_active=True, role__in=[Role.AG_STAFF, Role.AG_SUPERVISOR])
+        .filter(Q(office__state=case.lead_state) | Q(office__group_id__in=shared))
+        .select_related("office")
+        .order_by("pk")
+    )
+
+
 def can_see_case(user, case: Case) -> bool:
     return cases_visible_to(user).filter(pk=case.pk).exists()
 

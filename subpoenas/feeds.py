@@ -75,7 +75,7 @@ def ics_for(user) -> str:
         lines += [
             "BEGIN:VEVENT", f"UID:demand-{d.pk}@itg-portal", f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{d.due_date:%Y%m%d}", f"DTEND;VALUE=DATE:{d.due_date + timedelta(days=1):%Y%m%d}",
-            _fold(f"SUMMARY:{_escape(f'Due: {d.tracking_number} {d.caption}')}"),
+            _fold(f"SUMMARY:{_escape(f'Due: {d.tracking_number} {d.notice_caption}')}"),
             _fold(f"DESCRIPTION:{_escape(d.due_explanation)}"), _fold(f"URL:{url}"), "END:VEVENT",
         ]  # fmt: skip
     lines.append("END:VCALENDAR")

@@ -135,6 +135,23 @@ class LegalDemand(models.Model):
     def is_overdue(self) -> bool:
         return self.is_open and self.paused_since is None and self.due_at < timezone.now()
 
+    @property
+    def is_confidential(self) -> bool:
+        return self.confidentiality in (self.Confidentiality.CONFIDENTIAL, self.Confidentiality.SEALED)
+
+    @property
+    def notice_caption(self) -> str:
+        """The caption as e-mail subjects and bodies, notices and the calendar feed may carry it.
+
+        A confidential demand must not disclose its existence beyond the portal, and a sealed one is under
+        a court's order: an e-mail is copied to servers and phones, a calendar feed to third-party calendar
+        services. Those carry the tracking number only; the caption stays behind the login."""
+        if self.confidentiality == self.Confidentiality.SEALED:
+            return "Caption withheld: the demand is under seal"
+        if self.confidentiality == self.Confidentiality.CONFIDENTIAL:
+            return "Caption withheld: confidential demand"
+        return self.caption
+
 
 OPEN_STATUSES = frozenset(
     {

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
+from cases.access import ag_users_who_see
 from itg.accounts.models import Role, User
 from itg.notifications.services import notify
 from itg.pdf import render_pdf
@@ -67,13 +68,17 @@ def _send_receipt(demand: LegalDemand) -> None:
     context = receipt_context(demand)
     body = render_to_string("subpoenas/receipt_email.txt", {**context, "site": settings.SITE_URL})
     to = sorted({demand.submitted_by.email, demand.contact_email} - {""})
-    message = EmailMessage(f"Receipt {demand.tracking_number}: {demand.caption[:120]}", body, None, to)
-    message.attach(f"receipt-{demand.tracking_number}.pdf", receipt_pdf(demand), "application/pdf")
+    message = EmailMessage(f"Receipt {demand.tracking_number}: {demand.notice_caption[:120]}", body, None, to)
+    if not demand.is_confidential:  # the receipt PDF prints the caption: confidential ones stay in the portal
+        message.attach(f"receipt-{demand.tracking_number}.pdf", receipt_pdf(demand), "application/pdf")
     message.send()
 
 
 def _requesters(demand: LegalDemand) -> list[User]:
-    return [demand.submitted_by]
+    """The AG side of a demand: every AG user who may see it now (its state's office and the offices it is
+    shared with), through the access layer. A user who moved to another office no longer sees it, so is no
+    longer told."""
+    return list(ag_users_who_see(demand.case))
 
 
 def _itg_side(demand: LegalDemand) -> list[User]:
@@ -89,7 +94,7 @@ def demand_change_notify(*, demand_id: int, action: str, by_id: int, key: str = 
     people = _requesters(demand) if by.is_itg_staff else _itg_side(demand)
     label = action.replace("_", " ")
     title = f"{demand.tracking_number}: {label} ({demand.get_status_display()})"
-    body = f"{demand.caption}\nBy {by.full_name}. Due {demand.due_date:%-d %B %Y}.\n{demand.due_explanation}"
+    body = f"{demand.notice_caption}\nBy {by.full_name}. Due {demand.due_date:%-d %B %Y}.\n{demand.due_explanation}"
     notify(
         users=[p for p in people if p.pk != by.pk],
         title=title,

@@ -86,7 +86,7 @@ def _remind(demand: LegalDemand, threshold: int) -> None:
     title = f"{demand.tracking_number} is due in {threshold} business day{'s' if threshold != 1 else ''}"
     if not owner:
         title += " (no owner assigned)"
-    body = f"{demand.caption}\nDue {fmt_date(demand.due_date)}: {demand.due_explanation}"
+    body = f"{demand.notice_caption}\nDue {fmt_date(demand.due_date)}: {demand.due_explanation}"
     notify(
         users=people,
         title=title,
@@ -105,7 +105,7 @@ def _escalate(demand: LegalDemand, _threshold: int) -> None:
     notify(
         users=people,
         title=title,
-        body=demand.caption,
+        body=demand.notice_caption,
         url=_link(demand),
         key=f"overdue:{demand.pk}:{demand.due_date}",
     )
