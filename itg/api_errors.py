@@ -7,6 +7,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from itg import db_outage
 from itg.storage_errors import MESSAGE, RETRY_AFTER_SECONDS, is_storage_outage
 
 
@@ -15,6 +16,10 @@ def exception_handler(exc, context):
     if is_storage_outage(exc):
         response = Response({"detail": MESSAGE}, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    if db_outage.is_database_outage(exc):
+        response = Response({"detail": db_outage.MESSAGE}, status=503)
+        response["Retry-After"] = str(db_outage.RETRY_AFTER_SECONDS)
         return response
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}

@@ -329,6 +329,8 @@ CELERY_BEAT_SCHEDULE["sweep-stale-renders"] = {
     "task": "subpoenas.responses.tasks.sweep_stale_renders",
     "schedule": 60.0,
 }
+# A render whose heartbeat is older than this lost its worker: taken over by a redelivered task or the sweep.
+RESPONSE_STALE_RENDER_SECONDS = env_int("RESPONSE_STALE_RENDER_SECONDS", 300, minimum=10)
 CELERY_BEAT_SCHEDULE["scan-pending-files"] = {
     "task": "itg.scanning.tasks.scan_pending_files",
     "schedule": 300.0,

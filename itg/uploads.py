@@ -27,6 +27,7 @@ when the block it guards raises (callers open their transaction inside it).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
 import logging
 import unicodedata
@@ -357,19 +358,31 @@ class StoredFiles:
         self.keys.clear()
 
 
+# The innermost open `stored_files` block: a nested block hands its keys to it (see below).
+_enclosing: contextvars.ContextVar[StoredFiles | None] = contextvars.ContextVar("stored_files", default=None)
+
+
 @contextlib.contextmanager
 def stored_files() -> Iterator[StoredFiles]:
     """Store files inside, open the transaction inside too: on any exception the files are deleted.
 
-    Used outside any outer atomic block (services that take files are called from views, not from
-    within a transaction), so leaving the block without an exception means the rows are committed.
+    Leaving the outermost block without an exception means the rows are committed. A block nested in
+    another (the API's Idempotency-Key wraps the intake service in its own transaction, committed
+    later) hands its keys to the enclosing block, so a failure of the outer commit (a database restart
+    at that moment) still deletes the files it stored: no orphan object.
     """
     files = StoredFiles()
+    parent = _enclosing.get()
+    token = _enclosing.set(files)
     try:
         yield files
     except BaseException:
         files.delete_all()
         raise
+    finally:
+        _enclosing.reset(token)
+    if parent is not None:
+        parent.keys.extend(files.keys)
 
 
 def delete_quietly(key: str) -> None:

@@ -38,3 +38,4 @@ urlpatterns = [
     path("api/", include("tracebacks.detection.api_urls")),
     path("api/tracebacks/", include("tracebacks.api.staff_urls")),
 ]
+handler500 = "itg.db_outage.server_error"

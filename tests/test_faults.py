@@ -99,3 +99,55 @@ def test_reconcile_storage_lists_and_removes_orphans_and_keeps_registered_files(
         and default_storage.exists(registered)
         and default_storage.exists(young)
     )
+
+
+# --- A database restart mid-request (found by bench/faults.py) ------------------------------------------------
+
+
+def test_a_database_restart_before_the_commit_is_a_retryable_503_and_leaves_no_file_no_row_no_slot(
+    people, settings, monkeypatch
+):
+    """The connection dies after intake stored the file, before the Idempotency-Key's transaction commits.
+    Before: a 500 HTML page, and the stored object left behind (the intake's own cleanup had already run)."""
+    from pathlib import Path
+
+    from django.db import OperationalError
+
+    from subpoenas import selectors
+    from subpoenas.models import IdempotencyKey, LegalDemand
+    from tests.test_demand_intake import api_as, form
+
+    def connection_lost(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(selectors, "demand_for", connection_lost)
+    client = api_as(people.tess)
+    response = client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="restart-1")
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert response["Content-Type"] == "application/json"
+    assert "not saved" in response.json()["detail"] and "Idempotency-Key" in response.json()["detail"]
+    assert not LegalDemand.objects.exists() and not IdempotencyKey.objects.exists()
+    media = Path(settings.MEDIA_ROOT)
+    assert not [p for p in media.rglob("*") if p.is_file()]
+
+
+def test_a_page_whose_middleware_hits_a_restarting_database_answers_a_503_page_not_a_500(client, people):
+    """Outages raised outside any view (the session middleware) reach only handler500."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import OperationalError
+
+    from tests.factories import verified_login
+
+    verified_login(client, people.tess)
+    client.raise_request_exception = False
+
+    def connection_lost(self, *args, **kwargs):
+        raise OperationalError("terminating connection due to administrator command")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SessionStore, "load", connection_lost)
+        page = client.get("/demands/")
+        api = client.get("/api/demands/")
+    assert page.status_code == 503 and page["Retry-After"] == "5"
+    assert b"The portal is restarting a service" in page.content and b"not saved" in page.content
+    assert api.status_code == 503 and "not saved" in api.json()["detail"]

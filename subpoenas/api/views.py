@@ -21,7 +21,7 @@ from itg.accounts.roles import IsAGStaff, IsMatterUser
 from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.throttling import ClearThrottleMessage, ExtractionThrottle
-from itg.uploads import PDF_ONLY, check_upload, file_response, no_store
+from itg.uploads import PDF_ONLY, check_upload, file_response, no_store, stored_files
 from subpoenas import intake, selectors, services
 from subpoenas.api.serializers import (
     CountsOut,
@@ -107,7 +107,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         try:
             # The demand and the slot's completion commit together: a slot still pending once the request
             # budget has passed (the process died, the database restarted) proves nothing was stored.
-            with transaction.atomic():
+            with stored_files(), transaction.atomic():  # a failed commit deletes what intake stored
                 response = self._create(request)
                 if response.status_code < 400:
                     IdempotencyKey.objects.filter(pk=slot.pk).update(
