@@ -29,6 +29,8 @@ from tests.conftest import need
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parent.parent
 STALE = 10  # the worker's RESPONSE_STALE_RENDER_SECONDS (its minimum): a redelivered task waits 15 s
+# About a minute on a quiet machine; the waits below are generous because CI shares two cores with other
+# jobs, where a worker's start alone took over a minute (they bound a hang, they do not time the work).
 
 
 def _until(condition: Callable[[], bool], timeout: float, what: str, step: float = 0.05) -> None:
@@ -53,7 +55,7 @@ class Worker:
                 cwd=ROOT, env=self.env, stdout=out, stderr=out,
             )  # fmt: skip
         _until(
-            lambda: bool(self.pool()), 120, f"the worker's pool process (log: {self.log.read_text()[-2000:]})"
+            lambda: bool(self.pool()), 600, f"the worker's pool process (log: {self.log.read_text()[-2000:]})"
         )
 
     def pool(self) -> list[int]:
@@ -132,7 +134,14 @@ def _status(response: Response) -> str:
 
 
 def _kill_while_rendering(worker: Worker, response: Response, kill: Callable[[], None]) -> None:
-    _until(lambda: _status(response) == Response.Status.RENDERING, 120, "the render to start")
+    def started() -> bool:
+        status = _status(response)
+        if status == Response.Status.FAILED:
+            error = Response.objects.values_list("error", flat=True).get(pk=response.pk)
+            raise AssertionError(f"the render failed: {error}\n{worker.log.read_text()[-3000:]}")
+        return status != Response.Status.QUEUED
+
+    _until(started, 600, f"the render to start (worker log: {worker.log})")
     time.sleep(random.uniform(0, 0.4))  # somewhere in rendering, signing or registering
     kill()
 
@@ -146,7 +155,7 @@ def test_a_worker_sigkilled_during_signing_signs_each_version_exactly_once(worke
     # once it is stale (STALE + 5 s) and takes the render over.
     worker.publish(one.pk)
     _kill_while_rendering(worker, one, worker.kill_pool)
-    _until(lambda: _status(one) == Response.Status.SIGNED, 120, "the redelivered task to sign", step=0.5)
+    _until(lambda: _status(one) == Response.Status.SIGNED, 600, "the redelivered task to sign", step=0.5)
 
     # The whole worker dies: its message is out of reach until the visibility timeout. The sweep (the beat
     # task) fails the stale render with the reason, and the staff's retry signs it on the new worker.
@@ -155,13 +164,13 @@ def test_a_worker_sigkilled_during_signing_signs_each_version_exactly_once(worke
     if _status(two) != Response.Status.SIGNED:  # the kill may land after the registration committed
         worker.start()
         _until(
-            lambda: services.responses_sweep_stale()["failed"] == 1, 60, "the sweep to fail the lost render"
+            lambda: services.responses_sweep_stale()["failed"] == 1, 300, "the sweep to fail the lost render"
         )
         two.refresh_from_db()
         assert two.status == Response.Status.FAILED and "worker stopped" in two.error
         services.response_retry(response=two, by=people.ivy)
         worker.publish(two.pk)
-        _until(lambda: _status(two) == Response.Status.SIGNED, 120, "the retry to sign", step=0.5)
+        _until(lambda: _status(two) == Response.Status.SIGNED, 600, "the retry to sign", step=0.5)
 
     for response, demand in ((one, first), (two, second)):
         documents = list(IssuedDocument.objects.filter(kind="response", demand=demand))
