@@ -50,6 +50,7 @@ FLAG_LABELS = {
     "zip_polyglot": "a hidden ZIP archive",
     "macros": "Office macros",
     "external_link": "links to outside content",
+    "parse_limit": "content too costly to inspect (never opened in the browser)",
 }
 
 _HTML = re.compile(

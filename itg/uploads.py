@@ -183,6 +183,36 @@ def _ooxml_kind(upload) -> str | None:
     return None
 
 
+# Zip bombs (a DOCX or XLSX whose parts inflate to gigabytes) are refused at upload from the package's own
+# directory, which states every part's size: nothing is inflated on the request path to find out. Office
+# files compress XML about 5-20 to 1 and images not at all; 100 to 1 over the whole package, past 20 MB,
+# is no document anybody typed. A directory that lies about the sizes is caught later by the bounded
+# child process (itg/filescan.py), whose memory limit stops the inflation.
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_FLOOR = 20 * 1024 * 1024
+ZIP_MAX_EXPANDED = 2 * 1024**3
+
+
+def zip_bomb_problem(upload, label: str) -> str | None:
+    """What is wrong with a package that would expand too far, or None; reads only its directory."""
+    try:
+        with zipfile.ZipFile(upload) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # not a readable package: the type check has already said so
+    finally:
+        upload.seek(0)
+    expanded = sum(info.file_size for info in members)
+    packed = max(1, sum(info.compress_size for info in members))
+    if expanded > ZIP_MAX_EXPANDED or (expanded > ZIP_RATIO_FLOOR and expanded / packed > ZIP_MAX_RATIO):
+        return (
+            f"this {label} would expand to {expanded / 1048576:,.0f} MB when opened, {expanded / packed:,.0f} "
+            f'times its size (a "zip bomb"); a {label} may expand at most {ZIP_MAX_RATIO} times past '
+            f"{ZIP_RATIO_FLOOR // 1048576} MB. Save it again from the program that made it, or send it as a PDF."
+        )
+    return None
+
+
 def _is_text(head: bytes) -> bool:
     if b"\x00" in head:
         return False
@@ -302,6 +332,8 @@ def check_upload(
     pdf = inspect_pdf(upload, name, field_name) if content_type == PDF else None
     other: list[str] = []
     if content_type in (DOCX, XLSX):
+        if problem := zip_bomb_problem(upload, LABELS[content_type]):
+            raise _refuse(name, problem, field_name)
         other = analyse_upload(upload, "ooxml", name, field_name, LABELS[content_type]).flags
     elif content_type in (PNG, JPEG):
         other = analyse(_read_bytes(upload), "other").flags  # a regular expression over the bytes: no parser

@@ -76,3 +76,20 @@ def test_only_a_pdf_for_the_demand_itself(db):
     with pytest.raises(ValidationError, match="accepted here: PDF"):
         check_upload(as_upload(PNG, "demand.png"), allowed=PDF_ONLY)
     assert len(ATTACHMENT_TYPES) == 7
+
+
+def test_a_zip_bomb_docx_is_refused_from_its_directory_and_a_real_package_with_media_is_accepted(db):
+    """Judged from the sizes the package's directory states: nothing is inflated to find out."""
+    import os
+
+    from tests.hostile import docx, zip_bomb_docx
+
+    with pytest.raises(ValidationError) as refused:
+        check_upload(as_upload(zip_bomb_docx(64), "report.docx"))
+    message = " ".join(refused.value.messages)
+    assert "report.docx" in message and "zip bomb" in message and "64 MB" in message
+    assert "send it as a PDF" in message
+    photo = os.urandom(3 * 1024 * 1024)  # incompressible, as images are: ratio about 1
+    assert (
+        check_upload(as_upload(docx({"word/media/photo.jpg": photo}), "with-photo.docx")).content_type == DOCX
+    )

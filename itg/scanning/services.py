@@ -10,6 +10,7 @@ marked "unscanned" and served: a production deployment sets it (see README).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
@@ -86,4 +87,55 @@ def filescans_rescan_pending(*, limit: int = 500) -> dict[str, int]:
             log.error("Quarantined upload %s holds malware (%s): it stays quarantined", scan.storage_key,
                       verdict.signature)  # fmt: skip
         counts[status] += 1
+    return counts
+
+
+# Files the portal writes itself (signed responses, receipts, alerts, reports; audit checkpoints) are not
+# uploads: nobody outside could have put malware in them.
+GENERATED_PREFIXES = ("issued/", "audit/")
+
+
+def filescans_backfill(*, dry_run: bool = False) -> dict[str, int]:
+    """A scan row for every stored upload that has none (stored before scanning existed).
+
+    With a scanner configured the row is PENDING, so the file is quarantined until `scan_pending_files`
+    finds it clean (the rule for every upload: nothing downloadable before a clean scan); without one it
+    is UNSCANNED, as new uploads are then. The active-content flags are read as at upload, in the bounded
+    child process, so a flagged PDF is no longer served inline. Safe to run again: a key with a row is
+    skipped; a row whose object is gone is counted, not invented.
+    """
+    from itg import reconcile
+    from itg.filescan import ParseLimit, analyse_bounded
+    from itg.uploads import open_stored
+
+    known = set(FileScan.objects.values_list("storage_key", flat=True))
+    status = S.PENDING if settings.CLAMAV_SOCKET else S.UNSCANNED
+    counts = {"created": 0, "already": 0, "generated": 0, "missing": 0, "flagged": 0}
+    for key in sorted(reconcile.referenced_keys()):
+        if key in known:
+            counts["already"] += 1
+            continue
+        if key.startswith(GENERATED_PREFIXES):
+            counts["generated"] += 1
+            continue
+        try:
+            with open_stored(key) as handle:
+                data = handle.read()
+        except (FileNotFoundError, OSError):
+            counts["missing"] += 1
+            continue
+        kind = {".pdf": "pdf", ".docx": "ooxml", ".xlsx": "ooxml"}.get(key[key.rfind(".") :].lower(), "other")
+        try:
+            flags = analyse_bounded(data, kind, seconds=settings.UPLOAD_PARSE_SECONDS,
+                                    memory_mb=settings.UPLOAD_PARSE_MEMORY_MB).flags  # fmt: skip
+        except ParseLimit:
+            flags = ["parse_limit"]  # too costly to read: flagged, so never served inline
+        counts["flagged"] += bool(flags)
+        counts["created"] += 1
+        if not dry_run:
+            FileScan.objects.get_or_create(
+                storage_key=key,
+                defaults={"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "status": status,
+                          "flags": flags, "last_error": "stored before scanning existed"},
+            )  # fmt: skip
     return counts
