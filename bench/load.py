@@ -50,7 +50,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_port(port: int, what: str, timeout: float = 60) -> None:
+def wait_port(port: int, what: str, timeout: float = 300) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         try:
@@ -94,6 +94,8 @@ class Stats:
         self.lock = threading.Lock()
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: list[str] = []
+        self.signed: list[float] = []
+        self.load: list[tuple[float, float, float]] = []
 
     def add(self, name: str, seconds: float, ok: bool, detail: str = "") -> None:
         with self.lock:
@@ -166,9 +168,30 @@ def ag_user(base, person, deadline, stats, pdfs, rng):
         time.sleep(rng.uniform(0.5, 2.0))  # think time
 
 
-def itg_user(base, person, deadline, stats, rng):
+def itg_user(base, person, deadline, stats, rng, to_sign=None):
     s = login(base, person["email"], person["password"], person["key"])
+    api = requests.Session()
+    api.headers["Authorization"] = f"Token {person['token']}"
+    signing_since = None
     while time.monotonic() < deadline:
+        if to_sign is not None and signing_since is None and rng.random() < 0.1:
+            # Prepare the response of the demand this person worked; the worker renders and signs it.
+            timed(stats, "api prepare response", expect=(202,),
+                  call=lambda: api.post(f"{base}/api/demands/{to_sign}/responses/", json={}, timeout=30))  # fmt: skip
+            signing_since = time.monotonic()
+        elif signing_since is not None and signing_since > 0:
+            r = timed(
+                stats,
+                "api response versions",
+                lambda: api.get(f"{base}/api/demands/{to_sign}/responses/", timeout=30),
+            )
+            versions = r.json() if r is not None and r.status_code == 200 else []
+            if versions and versions[0].get("status") == "signed":
+                stats.signed.append(time.monotonic() - signing_since)  # prepare to signed, as the user waits
+                signing_since = -1.0
+            elif versions and versions[0].get("status") == "failed":
+                stats.add("signing", 0.0, False, versions[0].get("error", "failed"))
+                signing_since = -1.0
         r = timed(stats, "page /demands/ (queue)", lambda: s.get(f"{base}/demands/?status=open", timeout=30))
         ids = re.findall(r'href="/demands/(\d+)/"', r.text if r is not None else "")
         if ids:
@@ -205,6 +228,13 @@ def provider_user(base, person, deadline, stats, rng):
         time.sleep(rng.uniform(1.0, 3.0))
 
 
+def sample_load(stats: Stats, deadline: float) -> None:
+    """The machine is shared: the load average every 15 s, printed with the figures."""
+    while time.monotonic() < deadline:
+        stats.load.append(os.getloadavg())
+        time.sleep(15)
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
@@ -215,6 +245,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--minutes", type=float, default=10)
     args = parser.parse_args()
+    print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores",
+          flush=True)  # fmt: skip
     from bench.pgdb import ensure_database
 
     ensure_database()
@@ -249,11 +281,13 @@ def main() -> None:
                 threading.Thread(target=ag_user, args=(base, person, deadline, stats, pdfs, random.Random(i)))
             )
         for i, person in enumerate(world["itg"]):
+            to_sign = world["to_sign"][i] if i < len(world["to_sign"]) else None
             threads.append(
                 threading.Thread(
-                    target=itg_user, args=(base, person, deadline, stats, random.Random(1000 + i))
+                    target=itg_user, args=(base, person, deadline, stats, random.Random(1000 + i), to_sign)
                 )
             )
+        threads.append(threading.Thread(target=sample_load, args=(stats, deadline), daemon=True))
         for i, person in enumerate(world["providers"]):
             threads.append(
                 threading.Thread(
@@ -297,6 +331,13 @@ def report(stats: Stats, elapsed: float, args) -> None:
         values = stats.times[name]
         target = "< 5000" if name == "upload 10 MB" else "< 500"
         print(f"{name:42} {len(values):6} {pct(values, 50):8.0f} {pct(values, 95):8.0f}  {target}")
+    if stats.signed:
+        print(f"{'prepare -> signed (as the user waits)':42} {len(stats.signed):6} {pct(stats.signed, 50):8.0f} "
+              f"{pct(stats.signed, 95):8.0f}  (worker, 1 process)")  # fmt: skip
+    if stats.load:
+        one = [x[0] for x in stats.load]
+        print(f"load average (1 min) during the run on {os.cpu_count()} cores: min {min(one):.2f}, "
+              f"mean {sum(one) / len(one):.2f}, max {max(one):.2f}; at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
     for line in stats.errors[:20]:
         print("error:", line)
 

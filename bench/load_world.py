@@ -1,5 +1,6 @@
 """The people of bench/load.py (run by it, in a child process with the production settings): AG staff in
-Texas with a few demands each, ITG staff, providers with an open hop each. Prints one JSON line."""
+Texas with a few demands each, ITG staff with a worked demand each to sign, providers with an open hop
+each. Prints one JSON line."""
 
 from __future__ import annotations
 
@@ -44,13 +45,33 @@ def main(n_ag: int, n_itg: int, n_prov: int) -> None:
     itg = [make_user(f"itg{run}{i}", "itg_staff") for i in range(n_itg)]
     for user in ag[: max(1, n_ag // 5)]:
         make_demand("TX", by=user)
+    # Demands the ITG staff will sign during the run: in progress, request 1 answered "produced" with a
+    # finished traceback (as tests/conftest.py's `worked`), one per ITG user.
+    from subpoenas.responses import evidence
+    from tests.responses_helpers import in_progress_demand, make_completed_traceback
+
+    to_sign = []
+    for _user in itg:
+        demand = in_progress_demand(phone_numbers=["+12145550142"])
+        make_completed_traceback(by=itg[0])
+        request = demand.requests.get(number=1)
+        evidence.evidence_propose(request=request, by=itg[0])
+        evidence.request_answer_set(request=request, kind="produced", by=itg[0])
+        to_sign.append(demand.pk)
     providers = []
     for i in range(n_prov):
         provider = make_provider(f"Acme Voice {run} {i}")
         start_traceback(itg[0], provider)
         providers.append({"token": provider_token_create(by=itg[0], provider=provider)})
     print(
-        json.dumps({"ag": [person(u) for u in ag], "itg": [person(u) for u in itg], "providers": providers})
+        json.dumps(
+            {
+                "ag": [person(u) for u in ag],
+                "itg": [person(u) for u in itg],
+                "providers": providers,
+                "to_sign": to_sign,
+            }
+        )
     )
 
 
