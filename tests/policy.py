@@ -118,6 +118,7 @@ ARGS = {
     "alerts:investigate": lambda w: {"pk": MISSING},
     "alerts:records": lambda w: {"pk": MISSING},
     "alerts:packet": lambda w: {"pk": MISSING, "fmt": "pdf"},
+    "alerts:letter": lambda w: {"pk": MISSING, "reference": "ITG-NL-MISSING"},
     "alerts:rule": lambda w: {"pk": MISSING},
     "api-alert": lambda w: {"pk": MISSING},
     "api-alert-acknowledge": lambda w: {"pk": MISSING},
@@ -288,6 +289,7 @@ POLICY: dict[str, str] = {
     "alerts:detail": "login 404   404   404   404   404   404   404   404   403   login login",  # GET /alerts/987654/
     "alerts:edit": "login 403   403   403   403   403   403   405   405   403   login login",  # GET /alerts/987654/edit/
     "alerts:investigate": "login 405   405   405   405   405   405   405   405   403   login login",  # GET /alerts/987654/investigate/
+    "alerts:letter": "login 404   404   404   404   404   404   404   404   403   login login",  # GET /alerts/987654/letters/ITG-NL-MISSING.pdf
     "alerts:list": "login 200   200   200   200   200   200   200   200   403   login login",  # GET /alerts/
     "alerts:packet": "login 404   404   404   404   404   404   404   404   403   login login",  # GET /alerts/987654/packet.pdf
     "alerts:records": "login 404   404   404   404   404   404   404   404   403   login login",  # GET /alerts/987654/request-records/

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min, Prefetch, Sum
 
+from providers.models import Provider
 from tracebacks.calls.models import Source
 from tracebacks.calls.numbers import state_of_number  # the one area-code -> state rule
 from tracebacks.detection.models import DailyRollup
+from tracebacks.ecosystem.letters.selectors import letters_before
 from tracebacks.models import Campaign, Hop, Traceback
 
 SAMPLE_TRANSCRIPTS = 5
@@ -240,6 +242,16 @@ class Origin:
 
 
 @dataclass(frozen=True)
+class LetterNotice:
+    """A signed notice letter the provider received (tracebacks.ecosystem.letters), cited by date."""
+
+    date: dt.date
+    reference: str
+    kind: str
+    acknowledged: bool
+
+
+@dataclass(frozen=True)
 class PriorNotice:
     """The traceback requests a provider on the campaign's paths received before the window: evidence that
     it knew (the TSR's "assisting and facilitating", 16 CFR 310.3(b))."""
@@ -248,6 +260,7 @@ class PriorNotice:
     provider_rmd: str
     count: int
     dates: tuple[dt.date, ...]
+    letters: tuple[LetterNotice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -321,19 +334,82 @@ def _origins(window) -> tuple[Origin, ...]:
 
 
 def _prior_notices(window, start: dt.datetime) -> tuple[PriorNotice, ...]:
-    """Traceback requests (any campaign) to the providers on this window's paths, before the window."""
+    """Traceback requests (any campaign) and signed notice letters to the providers on this window's
+    paths, before the window: the dated notices that show each provider knew."""
     providers = Hop.objects.filter(traceback__in=window).values("provider_id")
     earlier = Hop.objects.filter(provider_id__in=providers, asked_at__lt=start)
-    counts: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+    counts: dict[int, list[dt.date]] = defaultdict(list)
+    names: dict[int, tuple[str, str]] = {}
     rows = earlier.order_by("provider__business_name", "-asked_at").values_list(
-        "provider__business_name", "provider__rmd_number", "asked_at"
+        "provider_id", "provider__business_name", "provider__rmd_number", "asked_at"
     )
     totals = Counter()
-    for name, rmd, asked in rows.iterator():
-        key = (name, rmd or "")
-        totals[key] += 1
-        if len(counts[key]) < MAX_PRIOR_NOTICES:
-            counts[key].append(asked.date())
+    for pid, name, rmd, asked in rows.iterator():
+        names[pid] = (name, rmd or "")
+        totals[pid] += 1
+        if len(counts[pid]) < MAX_PRIOR_NOTICES:
+            counts[pid].append(asked.date())
+    letters = letters_before(Provider.objects.filter(pk__in=providers).values_list("pk", flat=True), start)
+    for pid, name, rmd in Provider.objects.filter(pk__in=set(letters) - set(names)).values_list(
+        "pk", "business_name", "rmd_number"
+    ):
+        names[pid] = (name, rmd or "")
+    ordered = sorted(names, key=lambda pid: (names[pid][0], pid))
     return tuple(
-        PriorNotice(name, rmd, totals[(name, rmd)], tuple(dates)) for (name, rmd), dates in counts.items()
+        PriorNotice(*names[pid], totals[pid], tuple(counts[pid]),
+                    tuple(LetterNotice(x.sent_at.date(), x.reference, x.get_kind_display(), x.is_acknowledged)
+                          for x in letters.get(pid, ())))
+        for pid in ordered
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FindingCrossing:
+    """A provider that meets a finding criterion over the window ending with a period and did not over the
+    window ending the day before it: the campaign is the one most of its new supporting tracebacks carry."""
+
+    provider_id: int
+    provider: str
+    criteria: tuple[str, ...]
+    campaign_id: int
+    campaign: str
+    campaign_kind: str
+    tracebacks: int
+
+
+def providers_crossing_findings(first_day: dt.date, last_day: dt.date) -> list[FindingCrossing]:
+    """The providers that crossed a finding threshold during [first_day, last_day], at the thresholds and
+    window length in force (FindingSettings). Two findings runs and one query for the campaigns."""
+    from tracebacks.ecosystem import findings as engine
+    from tracebacks.ecosystem import selectors as eco
+
+    row = eco.finding_settings()
+    thresholds = eco.thresholds_of(row)
+    now = engine.Window(engine.months_back(last_day, row.window_months), last_day)
+    before_end = first_day - dt.timedelta(days=1)
+    before = engine.Window(engine.months_back(before_end, row.window_months), before_end)
+    had = {(f.provider_id, f.criterion) for f in engine.findings(before, thresholds)}
+    new: dict[int, list] = defaultdict(list)
+    for f in engine.findings(now, thresholds):
+        if (f.provider_id, f.criterion) not in had:
+            new[f.provider_id].append(f)
+    start, end = (
+        dt.datetime.combine(d, dt.time(), tzinfo=dt.UTC) for d in (first_day, last_day + dt.timedelta(days=1))
     )
+    out = []
+    for pid, found in sorted(new.items()):
+        ids = {t for f in found for t in f.traceback_ids}
+        top = (
+            Traceback.objects.filter(
+                pk__in=ids, hops__provider_id=pid, hops__asked_at__gte=start, hops__asked_at__lt=end
+            )
+            .values("campaign_id", "campaign__name", "campaign__kind")
+            .annotate(n=Count("pk", distinct=True))
+            .order_by("-n", "campaign_id")
+            .first()
+        )
+        if top is None:  # crossed only because older tracebacks left the earlier window: nothing new to alert
+            continue
+        out.append(FindingCrossing(pid, found[0].provider_name, tuple(sorted(f.criterion for f in found)),
+                                   top["campaign_id"], top["campaign__name"], top["campaign__kind"], top["n"]))  # fmt: skip
+    return out

@@ -29,6 +29,7 @@ class AlertRule(models.Model):
         STATES = "states", "Number of states reached"
         ORIGIN = "origin", "Traceback completed to an originating provider"
         FOREIGN_GATEWAY = "foreign_gateway", "New gateway for foreign traffic"
+        FINDING = "finding", "A provider crossing a finding threshold"
 
     name = models.CharField(max_length=120, unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)

@@ -86,7 +86,10 @@ def packet_data(
         "origins": [{"provider": o.provider, "rmd": o.provider_rmd, "customer": o.customer, "tracebacks": o.tracebacks}
                     for o in activity.origins],
         "prior_notices": [{"provider": n.provider, "rmd": n.provider_rmd, "count": n.count,
-                           "dates": [d.isoformat() for d in n.dates]} for n in activity.prior_notices],
+                           "dates": [d.isoformat() for d in n.dates],
+                           "letters": [{"date": x.date.isoformat(), "reference": x.reference, "kind": x.kind,
+                                        "acknowledged": x.acknowledged} for x in n.letters]}
+                          for n in activity.prior_notices],
         "laws": [{"cite": cite, "what": what} for cite, what in FEDERAL_LAWS],
     }  # fmt: skip
 

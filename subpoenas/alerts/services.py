@@ -96,12 +96,17 @@ def rules_run(*, today: dt.date | None = None, by=None) -> list[Alert]:
 def alert_draft_for(*, rule: AlertRule, firing: triggers.Firing, period, by=None) -> Alert | None:
     """The campaign's alert for the period: drafted once, then updated while it is a draft; once sent,
     left alone (None). The unique constraint settles two runs racing to draft it."""
+    trigger = {"rule": rule.pk, "rule_name": rule.name, "kind": rule.kind, "reason": firing.reason}
+    if firing.provider_id is not None:
+        trigger["provider"] = firing.provider_id
+        # Never twice for the same provider and period, whichever campaign its traffic carries this time.
+        if earlier := _provider_alert(firing.provider_id, period):
+            return earlier if earlier.is_draft else None
     alert = (
         Alert.objects.select_for_update()
         .filter(campaign_id=firing.campaign_id, period_start=period[0], period_end=period[1])
         .first()
     )
-    trigger = {"rule": rule.pk, "rule_name": rule.name, "kind": rule.kind, "reason": firing.reason}
     if alert is None:
         try:
             with transaction.atomic():
@@ -123,6 +128,16 @@ def alert_draft_for(*, rule: AlertRule, firing: triggers.Firing, period, by=None
     alert.save(update_fields=["triggers", "updated_at"])
     record(action=Action.ALERT_DRAFT_UPDATED, by=by, obj=alert, changes={"trigger": [None, firing.reason]})
     return alert
+
+
+def _provider_alert(provider_id: int, period) -> Alert | None:
+    """The period's alert already drafted for this provider's finding (triggers hold the provider's id)."""
+    for alert in Alert.objects.filter(period_start=period[0], period_end=period[1]).only(
+        "pk", "status", "triggers"
+    ):
+        if any(t.get("provider") == provider_id for t in alert.triggers):
+            return alert
+    return None
 
 
 # --- Drafts and sending ----------------------------------------------------------------------------------

@@ -22,6 +22,9 @@ class Firing:
     campaign_id: int
     campaign_name: str
     reason: str
+    provider_id: int | None = (
+        None  # finding rules: the provider that crossed (one alert per provider and period)
+    )
 
 
 def period_of(day: dt.date, window_days: int) -> tuple[dt.date, dt.date]:
@@ -53,6 +56,8 @@ def max_in_window(times: list[dt.datetime], hours: int) -> int:
 
 def evaluate(rule: AlertRule, period: tuple[dt.date, dt.date]) -> list[Firing]:
     """The campaigns this rule fires on in the period, each with the reason in words."""
+    if rule.kind == K.FINDING:
+        return _finding(rule, period)
     start, end = bounds(period)
     summaries = [s for s in alerting.campaign_activity_summaries(start, end) if _kind_ok(rule, s.kind)]
     summaries = [s for s in summaries if s.total >= rule.min_volume]
@@ -104,3 +109,19 @@ def _growth(rule: AlertRule, summaries, start: dt.datetime) -> list[Firing]:
         elif not prior and s.total >= max(rule.min_volume, 1) and rule.min_volume:
             out.append(Firing(s.campaign_id, s.name, f"{s.total} calls, none in the previous period"))
     return out
+
+
+CRITERION_WORDS = {"a": "(a) does not take part in tracebacks", "b": "(b) originates or accepts illegal robocalls",
+                   "c": "(c) US point of entry for robocalls from abroad", "d": "(d) cannot produce records"}  # fmt: skip
+
+
+def _finding(rule: AlertRule, period: tuple[dt.date, dt.date]) -> list[Firing]:
+    """Providers that crossed a finding threshold in the period (at least `threshold` criteria newly met),
+    each alerted on the campaign most of its new supporting tracebacks carry."""
+    return [
+        Firing(c.campaign_id, c.campaign, f"{c.provider} crossed the finding threshold: "
+               f"{'; '.join(CRITERION_WORDS[x] for x in c.criteria)} ({c.tracebacks} traceback"
+               f"{'s' if c.tracebacks != 1 else ''} of this campaign in the period)", provider_id=c.provider_id)
+        for c in alerting.providers_crossing_findings(*period)
+        if len(c.criteria) >= max(1, rule.threshold) and _kind_ok(rule, c.campaign_kind)
+    ]  # fmt: skip

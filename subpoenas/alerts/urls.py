@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/investigate/", views.InvestigateView.as_view(), name="investigate"),
     path("<int:pk>/request-records/", views.RecordsRequestView.as_view(), name="records"),
     path("<int:pk>/packet.<str:fmt>", views.PacketDownloadView.as_view(), name="packet"),
+    path("<int:pk>/letters/<str:reference>.pdf", views.AlertLetterView.as_view(), name="letter"),
 ]

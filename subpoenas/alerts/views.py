@@ -10,7 +10,7 @@ from django.views import View
 
 from itg.accounts.models import Office
 from itg.accounts.roles import ITGAdminRequiredMixin, ITGStaffRequiredMixin, MatterUserRequiredMixin
-from itg.audit.actions import Action
+from itg.audit.actions import Action, Outcome
 from itg.audit.services import record
 from subpoenas.alerts import recipient, selectors, services, subscriptions
 from subpoenas.alerts.forms import (
@@ -24,6 +24,8 @@ from subpoenas.alerts.forms import (
 from subpoenas.alerts.models import Alert, AlertRule, Subscription
 from subpoenas.alerts.packet import packet_csv, packet_json
 from subpoenas.responses.issuing import open_issued
+from tracebacks.ecosystem.letters.selectors import letter_by_reference
+from tracebacks.ecosystem.letters.services import letter_bytes
 
 
 def _refuse(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
@@ -131,6 +133,31 @@ class PacketDownloadView(MatterUserRequiredMixin, View):
             body, kind = packet_json(alert.packet), "application/json"
         response = HttpResponse(body, content_type=kind)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class AlertLetterView(MatterUserRequiredMixin, View):
+    """A signed notice letter the alert's packet cites, for those who may see the alert: the only way an AG
+    user reaches a letter (issue 11, access). A letter not cited by this alert is a 404, recorded."""
+
+    def get(self, request: HttpRequest, pk: int, reference: str) -> HttpResponse:
+        alert = selectors.alert_for(request.user, pk, denied=Action.ALERT_DOWNLOAD_DENIED)
+        cited = {
+            x["reference"]
+            for n in (alert.packet or {}).get("prior_notices", [])
+            for x in n.get("letters", [])
+        }
+        letter = letter_by_reference(reference) if reference in cited and not alert.is_draft else None
+        if letter is None:
+            record(action=Action.LETTER_DOWNLOAD_DENIED, by=request.user, outcome=Outcome.DENIED,
+                   object_type="ecosystem.noticeletter", object_id=reference[:64],
+                   reason=f"not cited by alert {alert.reference}")  # fmt: skip
+            raise Http404("This alert cites no such letter.")
+        copy = selectors.copy_for(request.user, alert)
+        record(action=Action.LETTER_DOWNLOADED, by=request.user, obj=copy or alert,
+               changes={"letter": letter.reference, "sha256": letter.sha256})  # fmt: skip
+        response = HttpResponse(letter_bytes(letter), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{letter.reference}.pdf"'
         return response
 
 
