@@ -461,6 +461,11 @@ CELERY_BEAT_SCHEDULE["calls-partitions-ahead"] = {
 }  # fmt: skip
 # Files at least this big go through the set-based PostgreSQL path (COPY + INSERT ... SELECT).
 CALL_IMPORT_SQL_MIN_BYTES = env_int("CALL_IMPORT_SQL_MIN_BYTES", 256 * 1024, minimum=0)
-SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})["CallSourceEnum"] = (
-    "tracebacks.calls.models.Source"
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "CallSourceEnum": "tracebacks.calls.models.Source",
+        # Several models have a "status"; name each choice set the API shows after its model.
+        "DemandStatusEnum": "subpoenas.models.LegalDemand.Status",
+        "TracebackStatusEnum": "tracebacks.models.Traceback.Status",
+    }
 )

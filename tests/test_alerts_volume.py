@@ -77,8 +77,8 @@ def test_the_sent_packet_states_and_routes_the_estimated_volume(
     volume_rule(people.ada)
     [alert] = services.rules_run(today=TODAY)
     # campaign, traced volume and campaigns (2), caller ids, samples, paths and their hops (2), path count,
-    # origins, prior notices, and the rollup rows
-    with django_assert_max_num_queries(11):
+    # origins, prior notices (earlier traceback requests, then signed letters), and the rollup rows
+    with django_assert_max_num_queries(12):
         alerting.campaign_activity(campaign.pk, *bounds())
 
     with on_commit():

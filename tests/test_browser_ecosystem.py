@@ -27,7 +27,11 @@ def test_itg_staff_drill_from_the_scorecard_to_a_providers_neighbourhood(page: P
     page.get_by_role("link", name="Port of Entry Voice").click()
     expect(page.get_by_role("heading", name="Port of Entry Voice")).to_be_visible()
     expect(page.get_by_text("does not declare the gateway role")).to_be_visible()
-    expect(page.get_by_role("table").get_by_role("row")).to_have_count(4)  # header and the 3 supporting hops
+    hops = page.get_by_role("table", name="3 supporting hops")
+    expect(hops.get_by_role("row")).to_have_count(4)  # header and the 3 supporting hops
+    expect(page.get_by_role("table", name="Letters to or about this provider")).to_contain_text(
+        "No notice letter sent."
+    )
     page.get_by_role("link", name="Neighbourhood graph").click()
     graph = page.get_by_role("img", name="Neighbourhood of Port of Entry Voice")
     expect(graph).to_be_visible()

@@ -42,7 +42,9 @@ def test_a_period_after_service_is_read_computed_and_explained(page: Page, site,
     expect(page.get_by_label("Kind")).to_have_value("cid")
     expect(page.get_by_label("Date served")).to_have_value("2026-03-04")
     expect(page.get_by_label("Return date")).to_have_value("")
-    expect(page.locator("#id_req-0-phone_numbers")).to_have_value("+12145550142")  # not the signer's number
+    # "calls placed from" makes it the calling number; the signer's number is not a scope at all.
+    expect(page.locator("#id_req-0-calling_numbers")).to_have_value("+12145550142")
+    expect(page.locator("#id_req-0-phone_numbers")).to_have_value("")
     page.get_by_label("New case title").fill("Texas warranty calls")
     page.get_by_label("Caption").fill("In re Lone Star Dialers LLC")
     page.get_by_role("button", name="Submit the demand").click()

@@ -349,7 +349,7 @@ def _prior_notices(window, start: dt.datetime) -> tuple[PriorNotice, ...]:
         totals[pid] += 1
         if len(counts[pid]) < MAX_PRIOR_NOTICES:
             counts[pid].append(asked.date())
-    letters = letters_before(Provider.objects.filter(pk__in=providers).values_list("pk", flat=True), start)
+    letters = letters_before(providers.values_list("provider_id", flat=True), start)
     for pid, name, rmd in Provider.objects.filter(pk__in=set(letters) - set(names)).values_list(
         "pk", "business_name", "rmd_number"
     ):

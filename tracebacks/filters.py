@@ -13,6 +13,8 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from itg.params import SEARCH_MAX, IdFilter, validate_date
 from tracebacks.models import Hop, Traceback
@@ -64,6 +66,7 @@ class TracebackFilter(django_filters.FilterSet):
         model = Traceback
         fields: list[str] = []
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_provider(self, queryset, name, value):
         # EXISTS lets PostgreSQL walk the newest calls and stop at a page's worth (the count is separate).
         return queryset.filter(Exists(Hop.objects.filter(traceback=OuterRef("pk"), provider_id=value)))

@@ -53,7 +53,8 @@ def letter_for_provider(provider: Provider, pk: int, *, actor_email: str) -> Not
 def letters_before(provider_ids: Iterable[int], before) -> dict[int, list[NoticeLetter]]:
     """Letters each provider received before an instant, oldest first (the notices an alert cites)."""
     found: dict[int, list[NoticeLetter]] = {}
-    rows = NoticeLetter.objects.filter(provider_id__in=list(provider_ids), sent_at__lt=before).only(
+    ids = provider_ids if isinstance(provider_ids, QuerySet) else list(provider_ids)  # a subquery stays one
+    rows = NoticeLetter.objects.filter(provider_id__in=ids, sent_at__lt=before).only(
         "pk", "provider_id", "reference", "sent_at", "kind", "status", "acknowledged_at"
     )
     for letter in rows.order_by("sent_at", "pk"):
