@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,7 @@ from django.utils import timezone
 from itg.accounts.models import User
 from itg.audit.actions import Action, Outcome
 from itg.audit.services import record
+from itg.tasks import enqueue_on_commit
 from providers import rmd
 from providers.models import Provider, ProviderToken, RmdImport
 
@@ -135,7 +135,7 @@ def rmd_import_start(*, by: User, upload: UploadedFile) -> RmdImport:
     record(action=Action.RMD_IMPORT_STARTED, by=by, obj=job, changes={"file": [None, upload.name]})
     from providers.tasks import run_rmd_import
 
-    transaction.on_commit(partial(run_rmd_import.delay, job.pk))
+    enqueue_on_commit(run_rmd_import, job.pk)
     return job
 
 

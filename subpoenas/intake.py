@@ -22,6 +22,7 @@ from itg.accounts.models import User
 from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.calendar import JURISDICTIONS, tz_for
+from itg.tasks import enqueue_on_commit
 from itg.uploads import PDF_ONLY, CheckedFile, check_upload, stored_files
 from subpoenas import deadlines
 from subpoenas.extraction import normalize_phone, read_demand
@@ -244,7 +245,7 @@ def demand_receive(*, by: User, data: DemandInput, files: list[FileRow]) -> Lega
     )  # fmt: skip
     from subpoenas.tasks import send_receipt
 
-    transaction.on_commit(partial(send_receipt.delay, demand.pk))
+    enqueue_on_commit(send_receipt, demand.pk)
     return demand
 
 

@@ -7,7 +7,6 @@ the due date, always from `subpoenas.deadlines` so it can be explained.
 from __future__ import annotations
 
 from datetime import date
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,6 +17,7 @@ from itg.accounts.models import User
 from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.calendar import fmt_date
+from itg.tasks import enqueue_on_commit
 from itg.uploads import PDF_ONLY, check_upload, stored_files
 from subpoenas import deadlines, workflow
 from subpoenas.models import OPEN_STATUSES, DeadlineEvent, DemandDocument, DemandEvent, LegalDemand
@@ -97,7 +97,7 @@ def _notify_on_commit(demand: LegalDemand, action: str, by: User, key: str) -> N
     """Queue the notice after commit; `key` names the event so a redelivered task notifies nobody twice."""
     from subpoenas.tasks import notify_demand_change
 
-    transaction.on_commit(partial(notify_demand_change.delay, demand.pk, action, by.pk, key))
+    enqueue_on_commit(notify_demand_change, demand.pk, action, by.pk, key)
 
 
 @transaction.atomic

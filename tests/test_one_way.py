@@ -3,6 +3,8 @@
 - A view or API module never queries a case-owned model itself (`Model.objects…`, `get_object_or_404(Model…)`):
   it reads through the access layer (`cases.access`) and the app's selectors, which scope by the case.
 - Every audit row names a member of `itg.audit.actions.Action`, never a bare or formatted string.
+- A task is queued after commit through `itg.tasks.enqueue_on_commit`, never a hand-written
+  `transaction.on_commit(lambda: task.delay(…))`.
 """
 
 from __future__ import annotations
@@ -120,3 +122,31 @@ def test_every_audit_action_comes_from_the_enumeration():
         for line in bare_actions(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def hand_queued_tasks(source: str) -> list[int]:
+    """Lines of `on_commit(…)` calls that queue a task themselves (a `.delay` anywhere in their arguments)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", getattr(node.func, "id", "")) == "on_commit"
+        ):
+            inner = [n for arg in node.args for n in ast.walk(arg)]
+            if any(isinstance(n, ast.Attribute) and n.attr == "delay" for n in inner):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_tasks_are_queued_on_commit_through_one_helper():
+    assert hand_queued_tasks(
+        "transaction.on_commit(lambda: t.delay(1))\non_commit(partial(t.delay, 1))\non_commit(send)\n"
+    ) == [1, 2]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for app in APPS
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "migrations" not in path.parts and path != ROOT / "itg" / "tasks.py"
+        for line in hand_queued_tasks(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == [], "queue it with itg.tasks.enqueue_on_commit(task, *args)"

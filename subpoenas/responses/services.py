@@ -22,6 +22,7 @@ from django.utils import timezone
 from itg.audit.actions import Action, Outcome
 from itg.audit.services import record
 from itg.pdf import BatesPdf, render_bates_pdf
+from itg.tasks import enqueue_on_commit
 from subpoenas import workflow
 from subpoenas.models import LegalDemand
 from subpoenas.responses.assemble import package_for, snapshot_of
@@ -97,7 +98,7 @@ def response_prepare(*, demand: LegalDemand, by, reason: str = "") -> Response:
 def _queue(response: Response) -> None:
     from subpoenas.responses.tasks import sign_response
 
-    transaction.on_commit(partial(sign_response.delay, response.pk))
+    enqueue_on_commit(sign_response, response.pk)
 
 
 @transaction.atomic

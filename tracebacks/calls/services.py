@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.tasks import enqueue_on_commit
 from itg.uploads import CSV, GZIP, ZIP, CheckedFile, stored_files
 from providers.models import Provider
 
@@ -114,7 +114,7 @@ def _save_job(job: ImportJob, decl, checked: CheckedFile | None, by, enqueue: bo
         record(action=Action.CALL_IMPORT_STARTED, by=by, obj=job, actor_email="" if by else "manage.py",
                changes={"source": [None, decl.slug], "file": [None, f"{job.original_name} ({job.size} bytes)"]})  # fmt: skip
         if enqueue:
-            transaction.on_commit(partial(import_calls.delay, job.pk))
+            enqueue_on_commit(import_calls, job.pk)
     return job
 
 
@@ -131,7 +131,7 @@ def import_job_finished(job: ImportJob) -> None:
         # their days are refreshed.
         from tracebacks.detection.tasks import assign_imported_job
 
-        transaction.on_commit(partial(assign_imported_job.delay, job.pk))
+        enqueue_on_commit(assign_imported_job, job.pk)
 
 
 @transaction.atomic

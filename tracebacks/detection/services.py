@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.tasks import enqueue_on_commit
 from tracebacks.calls.models import CallRecord
 from tracebacks.detection import engine
 from tracebacks.detection.models import Decision, DetectedCampaign, Exclusion, Member, Run
@@ -297,7 +298,7 @@ def _refresh_rollups_on_commit(*campaigns: DetectedCampaign) -> None:
     for d in campaigns:
         days.update(rollups.days_between(d.first_seen, d.last_seen))
     if days:
-        transaction.on_commit(lambda: tasks.rollups_days.delay(sorted(x.isoformat() for x in days)))
+        enqueue_on_commit(tasks.rollups_days, sorted(x.isoformat() for x in days))
 
 
 # --- evidence -----------------------------------------------------------------------------------------------
@@ -626,7 +627,7 @@ def detected_move_out(*, by, detected: DetectedCampaign, member: Member) -> None
         from tracebacks.detection import tasks
 
         day = member.call_at.astimezone(dt.UTC).date().isoformat()
-        transaction.on_commit(lambda: tasks.rollups_days.delay([day]))
+        enqueue_on_commit(tasks.rollups_days, [day])
     Decision.objects.create(detected=d, action=Decision.Action.MOVE_OUT, by=by, details=info)
     record(action=Action.DETECTED_MOVED_OUT, by=by, obj=d, changes=info)
 

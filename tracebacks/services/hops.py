@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +18,7 @@ from itg.accounts.models import User
 from itg.audit.actions import Action, Outcome
 from itg.audit.services import record
 from itg.calendar import hop_due_at
+from itg.tasks import enqueue_on_commit
 from itg.uploads import ATTACHMENT_TYPES, CheckedFile, StoredFiles, check_upload, stored_files
 from providers.models import Provider
 from tracebacks import links, workflow
@@ -235,7 +235,7 @@ def hop_resend(*, by: User, hop: Hop) -> Hop:
     record(action=Action.HOP_NOTIFIED, by=by, obj=hop, reason="re-send requested")
     from tracebacks.tasks import notify_hop
 
-    transaction.on_commit(partial(notify_hop.delay, hop.pk, hop.provider_id))
+    enqueue_on_commit(notify_hop, hop.pk, hop.provider_id)
     return hop
 
 
@@ -269,7 +269,7 @@ def hop_reassign(
         traceback_end(traceback=traceback, status=Traceback.Status.OPEN, now=now, by=by)
     from tracebacks.tasks import notify_hop
 
-    transaction.on_commit(partial(notify_hop.delay, hop.pk, hop.provider_id))
+    enqueue_on_commit(notify_hop, hop.pk, hop.provider_id)
     return hop
 
 

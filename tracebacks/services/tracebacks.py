@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from functools import partial
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,7 @@ from itg.accounts.models import User
 from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.calendar import hop_due_at
+from itg.tasks import enqueue_on_commit
 from itg.uploads import AUDIO_TYPES, TRANSCRIPT_TYPES, CheckedFile, check_upload, stored_files
 from providers.models import Provider
 from tracebacks import workflow
@@ -66,7 +66,7 @@ def hop_open(
     )  # fmt: skip
     from tracebacks.tasks import notify_hop
 
-    transaction.on_commit(partial(notify_hop.delay, hop.pk, provider.pk))
+    enqueue_on_commit(notify_hop, hop.pk, provider.pk)
     return hop
 
 
