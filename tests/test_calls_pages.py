@@ -90,6 +90,24 @@ def test_itg_staff_upload_watch_progress_and_download_rejects(client, people, im
     assert AuditEvent.objects.filter(action="calls.rejects_downloaded", actor=people.ivy).count() == 1
 
 
+def test_a_running_job_never_shows_100_percent(settings, monkeypatch, tmp_path):
+    """The reader reads the whole of a small file ahead of its first chunk: the bytes read say 100% while
+    chunks remain to be written. Only a finished job shows 100%."""
+    from tests.calls_helpers import import_file
+    from tracebacks.calls import pipeline, services
+
+    settings.CALL_IMPORT_CHUNK_ROWS = 3
+    seen = []
+    monkeypatch.setattr(pipeline, "AFTER_CHUNK", lambda job, index: seen.append(services.job_progress(job)))
+    job = import_file(tmp_path, "ftc-dnc", ftc_bytes())
+    assert job.bytes_done == job.size
+    assert [(p["status"], p["rows_read"], p["percent"], p["finished"]) for p in seen] == [
+        ("running", 3, 99, False), ("running", 6, 99, False), ("running", 9, 99, False),
+        ("running", 12, 99, False)]  # fmt: skip
+    done = services.job_progress(job)
+    assert (done["status_label"], done["percent"], done["seconds_left"]) == ("Finished", 100, 0)
+
+
 def test_a_file_of_the_wrong_format_is_refused_on_the_page(client, people):
     verified_login(client, people.ivy)
     response = _upload(client, b"%PDF-1.7\n1 0 obj\n", name="ftc.csv")

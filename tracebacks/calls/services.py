@@ -155,10 +155,12 @@ def job_progress(job: ImportJob) -> dict:
     """What the job page shows and polls: counts, share done, rate and time left."""
     now = timezone.now()
     elapsed = ((job.finished_at or now) - job.started_at).total_seconds() if job.started_at else 0.0
+    # The reader reads ahead (up to 1 MB), so the bytes read reach the file's size before the last chunks
+    # are written and the job finished: only a finished job shows 100%.
     share = (
         1.0
         if job.status == ImportJob.Status.DONE
-        else (min(job.bytes_done / job.size, 1.0) if job.size else 0.0)
+        else (min(job.bytes_done / job.size, 0.99) if job.size else 0.0)
     )
     rate = job.rows_read / elapsed if elapsed > 0 else 0.0
     left = (elapsed / share - elapsed) if 0 < share < 1 else 0.0
