@@ -727,17 +727,6 @@ def find_phone_numbers(text: str) -> list[str]:
     return found
 
 
-def normalize_phone(raw: str) -> str:
-    """One US phone number in any common format → E.164; ValueError with the reason otherwise."""
-    try:
-        number = phonenumbers.parse(raw, "US")
-    except phonenumbers.NumberParseException:
-        raise ValueError(f"“{raw}” is not a phone number.") from None
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"“{raw}” is not a valid phone number (check the area code and the digit count).")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 def split_list(raw: str | list) -> list[str]:
     """Comma, semicolon or newline separated text → clean items."""
     items = raw if isinstance(raw, list) else re.split(r"[,;\n]", raw or "")

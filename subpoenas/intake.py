@@ -25,7 +25,7 @@ from itg.calendar import JURISDICTIONS, tz_for
 from itg.tasks import enqueue_on_commit
 from itg.uploads import PDF_ONLY, CheckedFile, check_upload, stored_files
 from subpoenas import deadlines
-from subpoenas.extraction import normalize_phone, read_demand
+from subpoenas.extraction import read_demand
 from subpoenas.models import (
     DeadlineEvent,
     DemandDocument,
@@ -36,6 +36,7 @@ from subpoenas.models import (
     LegalDemand,
     TrackingCounter,
 )
+from tracebacks.phones import to_e164
 
 MAX_ATTACHMENTS = 50
 MAX_REQUESTS = 200
@@ -110,9 +111,9 @@ def validate_terms(data: DemandInput) -> None:
         add("response_day_kind", "Say whether the period counts calendar days or business days.")
     if data.contact_phone:
         try:
-            data.contact_phone = normalize_phone(data.contact_phone)
-        except ValueError as error:
-            add("contact_phone", str(error))
+            data.contact_phone = to_e164(data.contact_phone, field="contact_phone")
+        except ValidationError as error:
+            add("contact_phone", " ".join(error.messages))
     if data.case_id is None and not data.new_case_title.strip():
         add("case", "Choose one of your state's cases, or give a title for a new case.")
     _validate_requests(data.requests, add)
@@ -137,9 +138,9 @@ def _validate_requests(requests: list[RequestInput], add) -> None:
             normalized = []
             for raw in getattr(r, side):
                 try:
-                    normalized.append(normalize_phone(raw))
-                except ValueError as error:
-                    add("requests", f"Request {r.number}: {error}")
+                    normalized.append(to_e164(raw))
+                except ValidationError as error:
+                    add("requests", f"Request {r.number}: {' '.join(error.messages)}")
             setattr(r, side, list(dict.fromkeys(normalized)))
         states = [s.strip().upper() for s in r.terminating_states if s.strip()]
         unknown = [s for s in states if s not in JURISDICTIONS]

@@ -3,6 +3,7 @@
 - A view or API module never queries a case-owned model itself (`Model.objects…`, `get_object_or_404(Model…)`):
   it reads through the access layer (`cases.access`) and the app's selectors, which scope by the case.
 - Every audit row names a member of `itg.audit.actions.Action`, never a bare or formatted string.
+- One rule says which phone numbers are valid (`tracebacks.phones`): no other module asks `phonenumbers`.
 - A task is queued after commit through `itg.tasks.enqueue_on_commit`, never a hand-written
   `transaction.on_commit(lambda: task.delay(…))`.
 """
@@ -150,3 +151,30 @@ def test_tasks_are_queued_on_commit_through_one_helper():
         for line in hand_queued_tasks(path.read_text(encoding="utf-8"))
     ]
     assert offenders == [], "queue it with itg.tasks.enqueue_on_commit(task, *args)"
+
+
+def test_one_rule_says_which_phone_numbers_are_valid():
+    from django.core.exceptions import ValidationError
+
+    from tracebacks.phones import e164, to_e164
+
+    asking = [
+        f"{path.relative_to(ROOT)}"
+        for app in APPS
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "is_valid_number" in (text := path.read_text(encoding="utf-8")) or "is_possible_number" in text
+    ]
+    assert asking == ["tracebacks/phones.py"]
+    assert e164("(202) 555-0143") == to_e164("202-555-0143") == "+12025550143"
+    assert e164("011 44 20 7946 0958") == to_e164("+44 20 7946 0958") == "+442079460958"
+    # possible but not valid (an exchange cannot start with 0): refused by every caller alike
+    assert e164("+1 202 055 0143") is None
+    try:
+        to_e164("+1 202 055 0143", field="calling_number")
+    except ValidationError as error:
+        assert error.message_dict == {
+            "calling_number": ["“+1 202 055 0143” is not a valid phone number (check the area code and the "
+                               "digit count)."]
+        }  # fmt: skip
+    else:
+        raise AssertionError("a number that is not valid was accepted")

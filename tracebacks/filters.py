@@ -18,7 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from itg.params import SEARCH_MAX, IdFilter, validate_date
 from tracebacks.models import Hop, Traceback
-from tracebacks.phones import try_e164
+from tracebacks.phones import e164
 
 
 class ProviderField(forms.CharField):
@@ -78,7 +78,7 @@ class TracebackFilter(django_filters.FilterSet):
         return queryset.filter(call_at__lte=datetime.combine(value, time.max, tzinfo=UTC))
 
     def filter_number(self, queryset, name, value):
-        number = try_e164(value) or value.strip()
+        number = e164(value) or value.strip()
         return queryset.filter(Q(calling_number=number) | Q(called_number=number)) if number else queryset
 
 

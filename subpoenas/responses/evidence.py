@@ -36,7 +36,7 @@ from tracebacks.ecosystem import evidence as findings_evidence
 from tracebacks.ecosystem.findings import CRITERIA, Window
 from tracebacks.ecosystem.selectors import default_window, finding_settings, thresholds_of
 from tracebacks.models import Campaign, Hop, Traceback
-from tracebacks.phones import try_e164
+from tracebacks.phones import e164
 
 S = LegalDemand.Status
 K = EvidenceQuery.Kind
@@ -84,7 +84,7 @@ def _match_campaigns(texts: list[str]) -> list[dict]:
 
 
 def _e164s(values) -> list[str]:
-    return sorted({n for n in (try_e164(p) for p in values or []) if n})
+    return sorted({n for n in (e164(p) for p in values or []) if n})
 
 
 def scope_criteria(request: DemandRequest) -> dict:

@@ -1,15 +1,10 @@
-"""Phone numbers and times as the call store keeps them, computed the same way by both import paths.
-
-US and Canadian (NANP) numbers are by far the most common; they are normalised by one strict rule that
-SQL can apply too (`NANP_SQL` in `pgcopy.py` is the same rule): ten digits whose area code and exchange
-start with 2-9, optionally preceded by 1 (and a +). Everything else goes to `phonenumbers` (about 13 µs a
-number), which must call it a *valid* number, or the row is rejected. So the Python path and the
-PostgreSQL path give identical E.164 strings by construction.
+"""Where a number is (its area code's state) and when a call was (local time to UTC), computed the same way
+by both import paths of the call store. The E.164 rule itself is `tracebacks.phones`: a row whose number it
+does not call valid is rejected.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -18,42 +13,6 @@ import phonenumbers
 from phonenumbers import geocoder
 
 from itg.calendar import JURISDICTIONS
-
-_NON_DIGITS = re.compile(r"[^0-9]")  # ASCII only, as in SQL: \d would take other scripts' digits
-_NANP10 = re.compile(r"[2-9][0-9]{2}[2-9][0-9]{6}")
-_NANP11 = re.compile(r"1[2-9][0-9]{2}[2-9][0-9]{6}")
-
-
-def nanp_e164(raw: str) -> str | None:
-    """The strict NANP rule alone (mirrored in SQL); None when the number is not NANP-shaped."""
-    text = raw.strip(" \t\r\n")
-    digits = _NON_DIGITS.sub("", text)
-    if not text.startswith("+") and _NANP10.fullmatch(digits):
-        return "+1" + digits
-    if _NANP11.fullmatch(digits):
-        return "+" + digits
-    return None
-
-
-def other_e164(raw: str) -> str | None:
-    """The fallback for what the NANP rule does not classify: `phonenumbers`, valid numbers only."""
-    text = raw.strip(" \t\r\n")
-    if not text or not any(c.isdigit() for c in text):
-        return None
-    if text.startswith("011"):
-        text = "+" + text[3:]  # the US international call prefix, as consumers often write it
-    try:
-        number = phonenumbers.parse(text, "US")
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_valid_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def e164(raw: str) -> str | None:
-    return nanp_e164(raw) or other_e164(raw)
-
 
 _STATE_BY_NAME = {name.lower(): code for code, (name, _zone) in JURISDICTIONS.items()}
 _STATE_BY_NAME |= {"washington d.c.": "DC", "washington, d.c.": "DC", "u.s. virgin islands": "VI"}

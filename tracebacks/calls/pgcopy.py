@@ -25,9 +25,10 @@ from functools import lru_cache
 from django.db import connection
 
 from itg.calendar import JURISDICTIONS
+from tracebacks.phones import nanp_e164, other_e164
 
 from . import partitions
-from .numbers import area_code_states, nanp_e164, other_e164
+from .numbers import area_code_states
 from .sources import EASTERN, FTC_COLUMNS, Declaration
 
 _F = [f"f{i}" for i in range(1, 9)]

@@ -8,8 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from tracebacks.phones import e164
+
 from .models import CallRecord, ImportJob, Source
-from .numbers import e164
 
 
 @dataclass(frozen=True)

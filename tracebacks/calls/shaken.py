@@ -21,8 +21,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from tracebacks.phones import e164
+
 from .models import SigningCertificate, Verification
-from .numbers import e164, state_of_number
+from .numbers import state_of_number
 from .sources import RowError
 
 

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from itg.calendar import JURISDICTIONS
+from tracebacks.phones import e164
 
 from .models import Source
-from .numbers import e164, local_to_utc, state_of_number
+from .numbers import local_to_utc, state_of_number
 
 SEP = "\x1f"
 STRIP = " \t\r\n"
