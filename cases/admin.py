@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from cases.models import Case
-from itg.accounts.admin import ReadOnlyAdmin
+from itg.admin_site import ReadOnlyAdmin
 
 
 @admin.register(Case)

@@ -60,6 +60,28 @@ def _never(*args, **kwargs) -> bool:
     return False
 
 
+def _view_for_itg_admins(request, obj=None) -> bool:
+    return bool(request.user.is_active and getattr(request.user, "is_itg_admin", False))
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The base of every admin the portal registers: ITG administrators look; nobody adds, changes or deletes.
+    (`lock_down` holds every registration, third-party ones included, to the same rule.)"""
+
+    actions = []
+    has_add_permission = has_change_permission = has_delete_permission = _never
+    has_view_permission = staticmethod(_view_for_itg_admins)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """The same for the rows shown inside a model's page."""
+
+    extra = 0
+    can_delete = False
+    has_add_permission = has_change_permission = has_delete_permission = _never
+    has_view_permission = staticmethod(_view_for_itg_admins)
+
+
 def make_read_only(model_admin: admin.ModelAdmin) -> None:
     """No add, change or delete, no bulk actions, on this registration (inlines included)."""
     model_admin.has_add_permission = _never
@@ -72,11 +94,7 @@ def make_read_only(model_admin: admin.ModelAdmin) -> None:
         inline.has_delete_permission = _never
 
 
-def _view_for_itg_admins(request, obj=None) -> bool:
-    return bool(request.user.is_active and getattr(request.user, "is_itg_admin", False))
-
-
-class TOTPDeviceReadOnlyAdmin(admin.ModelAdmin):
+class TOTPDeviceReadOnlyAdmin(ReadOnlyAdmin):
     """Who has which authenticator, confirmed or not; never the key (nor a QR code made from it)."""
 
     list_display = ["user", "name", "confirmed", "last_used_at"]

@@ -3,29 +3,14 @@
 
 from django.contrib import admin
 
+from itg.admin_site import ReadOnlyAdmin, ReadOnlyInline
 from subpoenas.models import DeadlineEvent, DemandDocument, DemandRequest, LegalDemand
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
-class RequestInline(admin.TabularInline):
+class RequestInline(ReadOnlyInline):
     model = DemandRequest
-    extra = 0
-    can_delete = False
     fields = ["number", "text", "phone_numbers", "date_from", "date_to", "providers", "campaigns"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class DocumentInline(RequestInline):

@@ -4,6 +4,7 @@
   it reads through the access layer (`cases.access`) and the app's selectors, which scope by the case.
 - Every audit row names a member of `itg.audit.actions.Action`, never a bare or formatted string.
 - One rule says which phone numbers are valid (`tracebacks.phones`): no other module asks `phonenumbers`.
+- Every admin the portal registers is an `itg.admin_site.ReadOnlyAdmin` (its inlines `ReadOnlyInline`).
 - A task is queued after commit through `itg.tasks.enqueue_on_commit`, never a hand-written
   `transaction.on_commit(lambda: task.delay(…))`.
 """
@@ -178,3 +179,15 @@ def test_one_rule_says_which_phone_numbers_are_valid():
         }  # fmt: skip
     else:
         raise AssertionError("a number that is not valid was accepted")
+
+
+def test_every_admin_of_the_portal_is_the_one_read_only_base():
+    from django.contrib import admin
+
+    from itg.admin_site import ReadOnlyAdmin, ReadOnlyInline
+
+    ours = [m for m in admin.site._registry.values() if type(m).__module__.split(".")[0] in APPS]
+    assert len(ours) >= 15
+    assert [type(m).__name__ for m in ours if not isinstance(m, ReadOnlyAdmin)] == []
+    inlines = [i for m in ours for i in m.inlines]
+    assert inlines and [i.__name__ for i in inlines if not issubclass(i, ReadOnlyInline)] == []

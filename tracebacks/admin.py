@@ -2,18 +2,8 @@
 
 from django.contrib import admin
 
+from itg.admin_site import ReadOnlyAdmin
 from tracebacks.models import Campaign, Hop, Traceback
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Campaign)

@@ -4,17 +4,7 @@ which check who may make it and write the audit trail; the admin is for looking 
 from django.contrib import admin
 
 from itg.accounts.models import Invitation, Office, User
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from itg.admin_site import ReadOnlyAdmin
 
 
 @admin.register(Office)

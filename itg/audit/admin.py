@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from itg.admin_site import ReadOnlyAdmin
 from itg.audit.actions import Action
 from itg.audit.models import AuditEvent
 from itg.audit.services import record
@@ -23,7 +24,7 @@ class CappedCountPaginator(Paginator):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ("seq", "at", "actor_email", "action", "object_type", "object_id", "outcome")
     list_filter = ("outcome",)
     show_facets = admin.ShowFacets.NEVER
@@ -34,18 +35,6 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in AuditEvent._meta.fields]
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return bool(request.user.is_active and getattr(request.user, "is_itg_admin", False))
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def changelist_view(self, request, extra_context=None):
         record(action=Action.AUDIT_VIEWED, by=request.user, object_type="audit.trail", label="admin list",

@@ -1,12 +1,12 @@
 from django.contrib import admin
 
+from itg.admin_site import ReadOnlyAdmin
 from itg.scanning.models import FileScan
 
 
 @admin.register(FileScan)
-class FileScanAdmin(admin.ModelAdmin):
-    """A scan result is written by the scanner, never by hand: read-only, as `itg.admin_site.make_read_only`
-    makes every registration."""
+class FileScanAdmin(ReadOnlyAdmin):
+    """A scan result is written by the scanner, never by hand."""
 
     list_display = ["storage_key", "status", "signature", "attempts", "created_at", "scanned_at"]
     list_filter = ["status"]

@@ -3,7 +3,7 @@ state changes only through the services (claim, sign, deliver), so the admin onl
 
 from django.contrib import admin
 
-from subpoenas.admin import ReadOnlyAdmin
+from itg.admin_site import ReadOnlyAdmin
 from subpoenas.responses.models import EvidenceQuery, IssuedDocument, Response
 
 
