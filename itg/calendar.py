@@ -234,6 +234,17 @@ def next_business_day(d: date, code: str) -> date:
     return d
 
 
+def business_days_in(first: date, stop: date, code: str) -> int:
+    """How many business days lie from `first` (inclusive) to `stop` (exclusive); 0 when `stop` <= `first`."""
+    return sum(1 for k in range((stop - first).days) if is_business_day(first + timedelta(days=k), code))
+
+
+def business_days_until(today: date, due: date, code: str) -> int:
+    """Business days from `today` (exclusive) to `due` (inclusive): 0 on the due date itself, 1 the business
+    day before it (what the deadline reminders count down)."""
+    return business_days_in(today + timedelta(days=1), due + timedelta(days=1), code)
+
+
 def _roll_forward(d: date, code: str) -> tuple[date, Skipped]:
     """`d` if it is a business day, else the next one, with the holidays passed over (weekends implied)."""
     skipped: list[tuple[date, str]] = []
@@ -335,7 +346,7 @@ def extend_by_pause(due: date, paused_from: datetime, resumed_at: datetime, code
         raise ValueError("The clock cannot resume before it was paused.")
     if start > due:
         raise ValueError(f"The clock was paused on {fmt_date(start)}, after the due date {fmt_date(due)}.")
-    lost = sum(1 for k in range((end - start).days) if is_business_day(start + timedelta(days=k), code))
+    lost = business_days_in(start, end, code)
     moved, skipped = _count_business_days(due, lost, code) if lost else (due, ())
     sentence = (
         f"Clock paused from {fmt_date(start)} to {fmt_date(end)} ({lost} business "

@@ -7,7 +7,7 @@ date, so its reminders run again. A paused clock sends nothing: the ITG is waiti
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,22 +15,12 @@ from django.utils import timezone
 from itg.accounts.models import Role, User
 from itg.audit.actions import Action
 from itg.audit.services import record
-from itg.calendar import fmt_date, is_business_day, tz_for
+from itg.calendar import business_days_until, fmt_date, tz_for
 from itg.notifications.services import notify
 from subpoenas.models import OPEN_STATUSES, LegalDemand, ReminderSent
 
 THRESHOLDS = (5, 2, 1)
 LOOKAHEAD_DAYS = 14  # five business days plus the longest run of weekends and holidays
-
-
-def business_days_until(today: date, due: date, state: str) -> int:
-    """Business days from `today` (exclusive) to `due` (inclusive); 0 on the due date itself."""
-    count, d = 0, today
-    while d < due:
-        d += timedelta(days=1)
-        if is_business_day(d, state):
-            count += 1
-    return count
 
 
 def threshold_for(days_left: int) -> int | None:

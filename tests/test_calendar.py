@@ -166,6 +166,17 @@ def test_is_business_day():
     assert cal.is_business_day(date(2026, 3, 31), "NY")
 
 
+def test_business_days_are_counted_in_one_place():
+    assert cal.business_days_in(date(2026, 3, 2), date(2026, 3, 9), "NY") == 5  # Monday to Monday
+    assert cal.business_days_in(date(2026, 3, 2), date(2026, 3, 9), "TX") == 4  # Texas Independence Day
+    assert cal.business_days_in(date(2026, 3, 30), date(2026, 4, 1), "CA") == 1  # Cesar Chavez Day
+    assert cal.business_days_in(date(2026, 3, 30), date(2026, 4, 1), "NY") == 2
+    assert cal.business_days_in(date(2026, 3, 9), date(2026, 3, 2), "TX") == 0
+    assert cal.business_days_until(date(2026, 3, 6), date(2026, 3, 9), "TX") == 1  # Friday to Monday
+    assert cal.business_days_until(date(2026, 3, 9), date(2026, 3, 9), "TX") == 0  # the due date itself
+    assert cal.business_days_until(date(2026, 3, 2), date(2026, 3, 9), "TX") == 5
+
+
 def test_next_business_day_skips_weekend_and_monday_holiday():
     assert cal.next_business_day(date(2026, 1, 16), "NY") == date(2026, 1, 20)  # MLK Day 19 January
     assert cal.next_business_day(date(2026, 3, 5), "NY") == date(2026, 3, 6)
