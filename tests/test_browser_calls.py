@@ -103,6 +103,7 @@ def test_itg_staff_import_an_ftc_file_and_start_a_traceback_from_one_of_its_call
     _shot(page, tmp_path, "2-job-running")
     percent = int(page.locator("#p-percent").inner_text())
     assert 0 < percent < 100
+    expect(page.get_by_text("Listed here, with a download, when the import ends.")).to_be_visible()
     assert page.get_by_role("link", name="Download", exact=False).count() == 0
 
     # Let the worker finish: the page polls, sees the end and reloads with the final counts.
@@ -143,10 +144,14 @@ def test_itg_staff_import_an_ftc_file_and_start_a_traceback_from_one_of_its_call
     _shot(page, tmp_path, "4-search")
     call = CallRecord.objects.get(consumer_city="Austin")
     assert call.call_at.isoformat() == "2026-03-05T05:03:04+00:00"  # 00:03:04 Eastern, as the FTC writes
-    results.get_by_role("row").filter(has_text="512").get_by_role("link").click()
+    expect(results.get_by_role("row").nth(1)).to_contain_text("area code 214")  # Dallas, a minute later
+    results.get_by_role("row").filter(has_text="area code 512").get_by_role("link").click()
 
     expect(page.get_by_role("heading", name="Call from +12025550143")).to_be_visible()
-    expect(page.get_by_text("2026-03-05 05:03:04 UTC · zone of the source: America/New_York")).to_be_visible()
+    expect(
+        page.get_by_text("2026-03-05 05:03:04 UTC (2026-03-05 00:03:04 EST in America/New_York")
+    ).to_be_visible()
+    expect(page.get_by_text("Austin TX · area code 512")).to_be_visible()
     form = page.get_by_role("form", name="Start a traceback from this call")
     form.get_by_label("Campaign").select_option(label="Debt-Reduction-P1")
     form.get_by_label("Called number").fill("(512) 555-0199")
@@ -164,7 +169,9 @@ def test_itg_staff_import_an_ftc_file_and_start_a_traceback_from_one_of_its_call
     expect(facts).to_contain_text("2026-03-05 05:03 UTC (2026-03-05 00:03 EST in America/New_York)")
     expect(facts).to_contain_text("+12025550143")
     expect(facts).to_contain_text("+15125550199")
-    expect(facts).to_contain_text(f"Consumer complaint (FTC Do Not Call record {call.pk})")
+    expect(facts).to_contain_text(
+        f"Consumer complaint (FTC Do Not Call, call record {call.pk} of the ITG call data)"
+    )
     chain = page.get_by_role("list", name="The call's path")
     expect(chain.get_by_role("listitem")).to_have_count(1)
     expect(chain.get_by_role("listitem").first).to_contain_text("Lone Star Wireless")

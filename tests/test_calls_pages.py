@@ -135,7 +135,8 @@ def test_find_a_call_by_number_in_any_format_and_start_a_traceback(client, peopl
     assert response["Location"] == traceback.get_absolute_url()
     assert (traceback.calling_number, traceback.called_number, traceback.call_at) == (
         "+12025550143", "+15125550199", call.call_at)  # fmt: skip
-    assert traceback.source == "complaint" and f"record {call.pk}" in traceback.source_detail
+    assert traceback.source == "complaint"
+    assert traceback.source_detail == f"FTC Do Not Call, call record {call.pk} of the ITG call data"
     assert traceback.hops.get().provider == provider
 
 

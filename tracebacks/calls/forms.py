@@ -18,7 +18,9 @@ class CallSearchForm(forms.Form):
     date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     source = forms.ChoiceField(required=False, choices=[("", "Any")] + Source.choices)
     state = forms.ChoiceField(required=False, choices=[("", "Any")] + [(c, c) for c in sorted(JURISDICTIONS)])
-    campaign = forms.ModelChoiceField(required=False, queryset=Campaign.objects.order_by("name"))
+    campaign = forms.ModelChoiceField(
+        required=False, queryset=Campaign.objects.order_by("name"), empty_label="Any"
+    )
     words = forms.CharField(required=False, max_length=200, label="Words of the transcript")
 
 

@@ -186,8 +186,15 @@ def traceback_start_from_call(*, by, call, campaign, called_number: str, termina
         by=by, campaign=campaign, call_at=call.call_at, call_tz=call.call_tz or "UTC",
         calling_number=call.calling_number, called_number=called_number or call.called_number,
         source=_TRACEBACK_SOURCE.get(call.source, "analytics"), terminating_provider=terminating_provider,
-        transcript=call.transcript, source_detail=f"{call.get_source_display()} record {call.pk}",
+        transcript=call.transcript, source_detail=_sample_detail(call),
     )  # fmt: skip
+
+
+def _sample_detail(call) -> str:
+    """Where the sample came from, in words: the source's own record id where it has one, and the
+    portal's call record (the FTC gives no id, so the portal's number must not read as the FTC's)."""
+    own = f" {call.source_record_id}" if call.source_record_id else ""
+    return f"{call.get_source_display()}{own}, call record {call.pk} of the ITG call data"
 
 
 @transaction.atomic
