@@ -90,16 +90,27 @@ def test_itg_staff_upload_watch_progress_and_download_rejects(client, people, im
     assert AuditEvent.objects.filter(action="calls.rejects_downloaded", actor=people.ivy).count() == 1
 
 
-def test_a_running_job_never_shows_100_percent(settings, monkeypatch, tmp_path):
+def test_a_running_job_never_shows_100_percent(client, people, settings, monkeypatch, tmp_path):
     """The reader reads the whole of a small file ahead of its first chunk: the bytes read say 100% while
     chunks remain to be written. Only a finished job shows 100%."""
     from tests.calls_helpers import import_file
     from tracebacks.calls import pipeline, services
 
     settings.CALL_IMPORT_CHUNK_ROWS = 3
-    seen = []
-    monkeypatch.setattr(pipeline, "AFTER_CHUNK", lambda job, index: seen.append(services.job_progress(job)))
+    seen, pages = [], []
+
+    def after_chunk(job, index):
+        seen.append(services.job_progress(job))
+        pages.append(client.get(f"/calls/imports/{job.pk}/").content.decode())
+
+    verified_login(client, people.ivy)
+    monkeypatch.setattr(pipeline, "AFTER_CHUNK", after_chunk)
     job = import_file(tmp_path, "ftc-dnc", ftc_bytes())
+    # Mid-run the page shows the counts so far and says the rejected rows come at the end.
+    assert '<strong id="p-status">Running</strong> · <span id="p-percent">99</span>%' in pages[0]
+    assert (
+        "Listed here, with a download, when the import ends." in pages[0] and "Download the" not in pages[0]
+    )
     assert job.bytes_done == job.size
     assert [(p["status"], p["rows_read"], p["percent"], p["finished"]) for p in seen] == [
         ("running", 3, 99, False), ("running", 6, 99, False), ("running", 9, 99, False),
@@ -122,8 +133,10 @@ def test_find_a_call_by_number_in_any_format_and_start_a_traceback(client, peopl
     body = client.get("/calls/", {"number": "(202) 555-0143"}).content.decode()
     assert "2 observations" in body and "+12025550143" in body and "+14155550199" not in body
     call = CallRecord.objects.get(consumer_city="Austin")
+    assert "<td>area code 512</td>" in body and "<td>area code 214</td>" in body  # no called number: an area
     page = client.get(f"/calls/{call.pk}/").content.decode()
     assert "Observations of this call (1)" in page
+    assert "2026-03-05 05:03:04 UTC (2026-03-05 00:03:04 EST in America/New_York, the source's zone)" in page
     campaign, provider = make_campaign(), make_provider("Last Mile Telecom")
     response = client.post(f"/calls/{call.pk}/", {
         "campaign": campaign.pk, "called_number": "", "terminating_provider": provider.rmd_number})  # fmt: skip
