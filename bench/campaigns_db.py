@@ -47,7 +47,13 @@ from itg.accounts.models import User  # noqa: E402
 from itg.accounts.services import ag_office, itg_office  # noqa: E402
 from tracebacks.calls.models import CallRecord  # noqa: E402
 from tracebacks.detection import engine, services, synthetic  # noqa: E402
-from tracebacks.detection.models import CampaignDay, DailyRollup, DetectedCampaign, SourceStateDay  # noqa: E402
+from tracebacks.detection.models import (  # noqa: E402
+    CampaignDay,
+    CampaignStateDay,
+    DailyRollup,
+    DetectedCampaign,
+    SourceStateDay,
+)
 from tracebacks.models import Campaign  # noqa: E402
 
 END = dt.date(2026, 11, 30)
@@ -87,7 +93,7 @@ def build_rollup() -> None:
     have = DailyRollup.objects.count()
     if have > 3_000_000:
         print(f"rollup already holds {have:,} rows")
-        if not CampaignDay.objects.exists() or not SourceStateDay.objects.exists():
+        if not all(m.objects.exists() for m in (CampaignDay, CampaignStateDay, SourceStateDay)):
             _campaign_days()
         return
     started = time.perf_counter()
@@ -122,8 +128,8 @@ def build_rollup() -> None:
 
 
 def _campaign_days() -> None:
-    """The national campaign-day totals and the source × state day totals, as rollup_refresh writes them
-    beside the daily rollup."""
+    """The national campaign-day totals, the campaign × state day totals and the source × state day totals,
+    as rollup_refresh writes them beside the daily rollup."""
     with connection.cursor() as cur:
         cur.execute("TRUNCATE detection_campaignday")
         cur.execute(
@@ -131,6 +137,12 @@ def _campaign_days() -> None:
             "SELECT day, campaign_id, sum(calls) FROM detection_dailyrollup GROUP BY day, campaign_id"
         )
         cur.execute("VACUUM ANALYZE detection_campaignday")
+        cur.execute("TRUNCATE detection_campaignstateday")
+        cur.execute(
+            "INSERT INTO detection_campaignstateday (day, campaign_id, state, calls) "
+            "SELECT day, campaign_id, state, sum(calls) FROM detection_dailyrollup GROUP BY day, campaign_id, state"
+        )
+        cur.execute("VACUUM ANALYZE detection_campaignstateday")
         cur.execute("TRUNCATE detection_sourcestateday")
         cur.execute(
             "INSERT INTO detection_sourcestateday (day, source, state, calls) "
@@ -149,7 +161,7 @@ def bare_sql(days: int, state: str = "") -> list[tuple[str, list]]:
     week = end - dt.timedelta(days=6)
     places = "detection_sourcestateday WHERE day BETWEEN %s AND %s" + (" AND state = %s" if state else "")
     camp = (
-        "detection_dailyrollup WHERE state = %s AND day BETWEEN %s AND %s"
+        "detection_campaignstateday WHERE state = %s AND day BETWEEN %s AND %s"
         if state
         else "detection_campaignday WHERE %s = %s AND day BETWEEN %s AND %s"
     )
@@ -161,7 +173,7 @@ def bare_sql(days: int, state: str = "") -> list[tuple[str, list]]:
         (f"SELECT campaign_id, sum(calls) FROM {camp} AND campaign_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 10", [*c_, start, end]),
         (f"SELECT campaign_id, sum(calls) FROM {camp} AND campaign_id IS NOT NULL GROUP BY 1", [*c_, prev, start - dt.timedelta(days=1)]),
         (f"SELECT campaign_id, min(day), sum(calls) FROM {camp} AND campaign_id IS NOT NULL GROUP BY 1", [*c_, week, end]),
-        (f"SELECT campaign_id, day, sum(calls) FROM {camp} AND campaign_id IS NOT NULL GROUP BY 1, 2", [*c_, base, end]),
+        (f"SELECT campaign_id, array_agg(day - %s::date), array_agg(calls) FROM {camp} AND campaign_id IS NOT NULL GROUP BY 1", [base, *c_, base, end]),
     ]  # fmt: skip
     if not state:
         q.append((f"SELECT state, sum(calls) FROM {places} GROUP BY state ORDER BY 2 DESC", [start, end]))
@@ -185,7 +197,9 @@ def trends() -> None:
     ivy = person("bench-ivy@itg.example", "itg_staff", itg_office())
     carl = person("bench-carl@ag.example", "ag_staff", ag_office("CA"))
     q = f"?end={END}"
-    sizes = {m.__name__: m.objects.count() for m in (DailyRollup, CampaignDay, SourceStateDay)}
+    sizes = {
+        m.__name__: m.objects.count() for m in (DailyRollup, CampaignDay, CampaignStateDay, SourceStateDay)
+    }
     print("rollup rows: " + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
     print(f"{'page (median of 15 full requests)':<42} {'page':>10} {'queries':>8} {'bare SQL':>10}")
     for label, user, url, days, state in [

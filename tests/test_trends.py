@@ -76,6 +76,15 @@ def test_california_sees_national_and_california_but_not_texas(client, people, d
     assert "+1415555" not in html and "/campaigns/detected/" not in html  # no call-level data
     resp, html = page(client, f"/trends/states/CA/?end={END}&days=28")
     assert resp.status_code == 200 and resp.context["r"]["total"] == 28 * 4 + 150
+    # California's storm (90 calls over a median of 4 in California) is on its page, its top campaigns are
+    # California's own figures (the campaign × state day totals)
+    r = resp.context["r"]
+    assert {(s["name"], s["day"], s["calls"], s["baseline"]) for s in r["storms"]} >= {
+        ("SSA-Suspended-P2", END - dt.timedelta(days=1), 94, 4.0)
+    }
+    assert [(t["name"], t["calls"], t["previous"]) for t in r["top"]] == [
+        ("SSA-Suspended-P2", 28 * 4 + 90, 28 * 4), ("Amazon-SuspiciousCharge-P1", 60, 0)
+    ]  # fmt: skip
     assert client.get("/trends/states/TX/").status_code == 404
     assert client.get("/trends/states/tx/csv/daily/").status_code == 404
     assert client.get("/trends/csv/states/").status_code == 404

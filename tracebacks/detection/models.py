@@ -201,6 +201,28 @@ class CampaignDay(models.Model):
         return f"{self.day} {self.campaign_id or '-'}: {self.calls}"
 
 
+class CampaignStateDay(models.Model):
+    """Calls per day × campaign × called party's state, all sources: a state page's campaign series (the
+    daily rollup summed over sources, 3× fewer rows), read from its covering index alone on PostgreSQL.
+    Written with the daily rollup."""
+
+    day = models.DateField()
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+    state = models.CharField(max_length=2, blank=True)
+    calls = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "day"], include=["campaign", "calls"], name="csday_state_day_idx"),
+            models.Index(fields=["campaign", "state", "day"], name="csday_campaign_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.campaign_id or '-'} {self.state or '--'}: {self.calls}"
+
+
 class SourceStateDay(models.Model):
     """Calls per day × source × called party's state, all campaigns: the daily rollup summed over
     campaigns (about 150 rows a day whatever the volume), so the per-source and per-state tables and a
