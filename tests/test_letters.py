@@ -21,6 +21,7 @@ from tests.factories import verified_login
 from tracebacks.ecosystem.letters import content, services
 from tracebacks.ecosystem.letters.sandbox import TemplateRefused, render_text
 from tracebacks.ecosystem.models import LetterTemplate, NoticeLetter
+from tracebacks.models import Hop
 
 W = {"since": "2025-12-01", "until": "2026-11-30"}
 NOT_ITG = ["tess", "sam", "carl", "nora", "aldo"]
@@ -77,7 +78,7 @@ def test_a_notice_and_a_downstream_letter_are_signed_sent_recorded(client, peopl
     assert hashlib.sha256(pdf).hexdigest() == notice.sha256 and default_storage.exists(notice.storage_key)
     result = verify_pdf(pdf, dev_trust_roots(dev_signing_dir(client)))
     assert result.acceptable and result.covers_whole_document
-    text = pdf_text(pdf, tmp_path)
+    text = " ".join(pdf_text(pdf, tmp_path).split())
     for expected in ("Port of Entry Voice", "47 CFR 64.1200(n)(1)", "64.6305", "US gateway for a call from a foreign",
                      f"{notice.reference}-000001", "None: this is the first notice letter"):  # fmt: skip
         assert expected in text, expected
@@ -144,6 +145,49 @@ def test_later_letters_cite_earlier_ones_by_date(client, people, world, tmp_path
     text = " ".join(pdf_text(mail.outbox[1].attachments[0][1], tmp_path).split())
     assert f"reference {first.reference}" in text and first.sent_at.strftime("%-d %B %Y") in text
     assert second.reference in client.get(f"/ecosystem/letters/{first.pk}/").content.decode()  # "cited by"
+
+
+def test_the_letter_states_the_record_once_with_the_calls_and_in_plain_words(client, people, world, tmp_path):
+    """Almost Silent Inc, in the window: one hop not answered (flagged late too), one refused, one "no record"
+    given after the clock. Late counts answers given late, so the unanswered hop is counted once; the annex
+    lists each call by its numbers, and the embedded file carries the same rows."""
+    from itg.pdf import read_embedded_files
+
+    verified_login(client, people.ivy)
+    send(client, world.na)
+    letter = NoticeLetter.objects.get()
+    assert letter.content["record"] == {"tracebacks": 3, "hops": 3, "answered": 1, "no_response": 1,
+                                        "refused": 1, "no_record": 1, "late": 1}  # fmt: skip
+    pdf = mail.outbox[0].attachments[0][1]
+    text = re.sub(r"(\w)- (\w)", r"\1-\2", " ".join(pdf_text(pdf, tmp_path).split()))  # "24-" ends a line
+    assert (
+        "It answered 1 of them, 1 after the 24-hour clock had run out; 1 of its answers said it had no record "
+        "of the call. It did not answer 1 and refused 1." in text
+    )
+    assert f"Robocall Mitigation Database {world.na.rmd_number}" in text and "RMD RMD" not in text
+    assert "Annex 1. Traceback record of Almost Silent Inc" in text and "No response Refused" not in text
+    hops = Hop.objects.filter(provider=world.na, asked_at__gte="2025-12-01").select_related("traceback")
+    assert hops.count() == 3
+    for hop in hops:
+        assert hop.traceback.calling_number in text and hop.traceback.called_number in text
+    rows = read_embedded_files(pdf)[f"{letter.reference}-record.csv"].decode().splitlines()
+    assert rows[0] == ("traceback,call_at_utc,calling_number,called_number,hop,asked_at_utc,campaign,role,answer,"
+                       "answered_late")  # fmt: skip
+    assert sorted(r.split(",")[-2:] for r in rows[1:]) == [
+        ["No record", "True"], ["No response", "False"], ["Refused", "False"]
+    ]  # fmt: skip
+
+
+def test_a_rule_agrees_with_its_count(db):
+    from tracebacks.ecosystem.findings import NO_RMD_RULE, RULES, plural
+
+    assert (
+        RULES["d"]
+        .format(count=1, threshold=3, **plural(1))
+        .startswith("1 hop asked in the window was answered")
+    )
+    assert NO_RMD_RULE.format(carried=2, **plural(2)).endswith("carried 2 tracebacks in the window; any such "
+                                                                "traffic meets the criterion.")  # fmt: skip
 
 
 def test_a_provider_without_e_mail_refuses_the_whole_batch(client, people, world):

@@ -59,18 +59,23 @@ CRITERION_TITLES = {
     "d": "Cannot produce records",
 }
 RULES = {
-    "a": "{count} hop(s) asked in the window were not answered within the 24-hour clock of 47 CFR "
-    "64.1200(n)(1) or were refused; the threshold is {threshold}.",
-    "b": "In {count} traceback(s) in the window the provider originated the call or accepted it straight "
+    "a": "{count} hop{s} asked in the window {were} not answered within the 24-hour clock of 47 CFR "
+    "64.1200(n)(1) or {were} refused; the threshold is {threshold}.",
+    "b": "In {count} traceback{s} in the window the provider originated the call or accepted it straight "
     "from the originating provider; the threshold is {threshold}.",
-    "c": "In {count} traceback(s) in the window the provider was the US gateway for a call from a foreign "
+    "c": "In {count} traceback{s} in the window the provider was the US gateway for a call from a foreign "
     "provider; the threshold is {threshold}.",
-    "d": "{count} hop(s) asked in the window were answered 'no record'; the threshold is {threshold}.",
+    "d": "{count} hop{s} asked in the window {were} answered 'no record'; the threshold is {threshold}.",
 }
 NO_RMD_RULE = (
     "The provider has no filing in the Robocall Mitigation Database (47 CFR 64.6305) and carried "
-    "{carried} traceback(s) in the window; any such traffic meets the criterion."
+    "{carried} traceback{s} in the window; any such traffic meets the criterion."
 )
+
+
+def plural(n) -> dict[str, str]:
+    """The words of a rule that agree with its count: "1 hop ... was", "3 hops ... were"."""
+    return {"s": "", "were": "was"} if n == 1 else {"s": "s", "were": "were"}
 
 
 @dataclass(frozen=True)
@@ -316,12 +321,14 @@ def findings(
         p = providers[pid]
         limit = thresholds.of(criterion)
         ids = row["ids"]
-        rule = RULES[criterion].format(count=row["n"], threshold=limit)
+        rule = RULES[criterion].format(count=row["n"], threshold=limit, **plural(row["n"]))
         detail: dict = {}
         if criterion == "a" and pid in counts["no_rmd"]:
             carried = counts["no_rmd"][pid]
             ids = sorted(set(ids) | set(carried["ids"]))
-            rule = NO_RMD_RULE.format(carried=carried["n"]) + (" " + rule if row["n"] else "")
+            rule = NO_RMD_RULE.format(carried=carried["n"], **plural(carried["n"])) + (
+                " " + rule if row["n"] else ""
+            )
             detail["no_rmd"] = True
         if criterion == "c":
             detail |= {"declares_gateway": p.is_gateway, "c_attested": row["c_attested"],

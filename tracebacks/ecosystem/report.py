@@ -20,7 +20,7 @@ from itg.exports import rows_csv
 from itg.pdf import DataExhibit, render_bates_pdf
 from itg.signing import load_signer, signer_from_settings
 from tracebacks.ecosystem import selectors
-from tracebacks.ecosystem.findings import CRITERIA, CRITERION_TITLES, RULES, Window
+from tracebacks.ecosystem.findings import CRITERIA, CRITERION_TITLES, RULES, Window, plural
 from tracebacks.ecosystem.models import FindingReport
 
 SIGNING_LOCATION = "Washington, DC"
@@ -30,7 +30,8 @@ SHOWN_IDS = 25
 def _context(window: Window, rows: list[selectors.ScoreRow], thresholds, prefix: str, dev: bool) -> dict:
     return {
         "window": window, "thresholds": thresholds, "rows": rows, "prefix": prefix, "development": dev,
-        "criteria": [(c, CRITERION_TITLES[c], RULES[c].format(count="N", threshold=thresholds.of(c))) for c in CRITERIA],
+        "criteria": [(c, CRITERION_TITLES[c], RULES[c].format(count="N", threshold=thresholds.of(c), **plural("N")))
+                     for c in CRITERIA],
         "generated": timezone.now(), "custodian": getattr(settings, "ITG_CUSTODIAN_NAME", "") or "the undersigned",
     }  # fmt: skip
 

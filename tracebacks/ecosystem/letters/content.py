@@ -82,14 +82,14 @@ DEFAULT_SUBJECTS = {
     K.DOWNSTREAM: "Notice concerning traffic accepted from {{ about.name }}",
 }
 DEFAULT_BODIES = {
-    K.NOTICE: """To the traceback contact of {{ provider.name }}{% if provider.rmd_number %} (RMD {{ provider.rmd_number }}){% endif %}:
+    K.NOTICE: """To the traceback contact of {{ provider.name }}{% if provider.rmd_number %} ({{ provider.rmd_number }}){% endif %}:
 
 The Industry Traceback Group (ITG), the registered industry traceback consortium designated by the Federal Communications Commission under section 13(d) of the TRACED Act, writes to you about your company's part in tracebacks of suspected illegal robocalls between {{ window.start|date:"j F Y" }} and {{ window.end|date:"j F Y" }}.
 
-In that period your company was asked {{ record.hops }} traceback request{{ record.hops|pluralize }} in {{ record.tracebacks }} traceback{{ record.tracebacks|pluralize }}. It answered {{ record.answered }}; it did not answer {{ record.no_response }}, refused {{ record.refused }}, answered "no record" {{ record.no_record }} time{{ record.no_record|pluralize }} and answered late {{ record.late }} time{{ record.late|pluralize }}. The tracebacks are listed in this letter and in the data file embedded in it.
+In that period your company received {{ record.hops }} traceback request{{ record.hops|pluralize }} in {{ record.tracebacks }} traceback{{ record.tracebacks|pluralize }}. It answered {{ record.answered }} of them{% if record.late %}, {{ record.late }} after the 24-hour clock had run out{% endif %}{% if record.no_record %}; {{ record.no_record }} of its answers said it had no record of the call{% endif %}. {% if record.no_response or record.refused %}It did not answer {{ record.no_response }} and refused {{ record.refused }}.{% else %}It left none unanswered and refused none.{% endif %} The tracebacks are listed in Annex 1 of this letter and in the data file embedded in it.
 
 {% if findings %}On that record the ITG finds:
-{% for f in findings %}({{ f.criterion }}) {{ f.title }}. {{ f.rule }}
+{% for f in findings %}- ({{ f.criterion }}) {{ f.title }}. {{ f.rule }}
 {% endfor %}{% endif %}
 Your company must:
 {% for o in obligations %}- {{ o.text }} ({{ o.cite }})
@@ -99,12 +99,12 @@ Your company must:
 The ITG shares its traceback records with the Commission and with state and federal law enforcement, which may rely on this letter as notice to your company of the traffic it carried.
 
 Please acknowledge receipt of this letter through the link in the e-mail that carried it, or through the provider API.""",
-    K.DOWNSTREAM: """To the traceback contact of {{ provider.name }}{% if provider.rmd_number %} (RMD {{ provider.rmd_number }}){% endif %}:
+    K.DOWNSTREAM: """To the traceback contact of {{ provider.name }}{% if provider.rmd_number %} ({{ provider.rmd_number }}){% endif %}:
 
-The Industry Traceback Group (ITG), the registered industry traceback consortium designated by the Federal Communications Commission under section 13(d) of the TRACED Act, writes to you because your company accepted traffic from {{ about.name }}{% if about.rmd_number %} (RMD {{ about.rmd_number }}){% else %}, which has no filing in the Robocall Mitigation Database{% endif %}, in {{ accepted.tracebacks }} traceback{{ accepted.tracebacks|pluralize }} of suspected illegal robocalls between {{ accepted.first|date:"j F Y" }} and {{ accepted.last|date:"j F Y" }}.
+The Industry Traceback Group (ITG), the registered industry traceback consortium designated by the Federal Communications Commission under section 13(d) of the TRACED Act, writes to you because your company accepted traffic from {{ about.name }}{% if about.rmd_number %} ({{ about.rmd_number }}){% else %}, which has no filing in the Robocall Mitigation Database{% endif %}, in {{ accepted.tracebacks }} traceback{{ accepted.tracebacks|pluralize }} of suspected illegal robocalls {% if accepted.first == accepted.last %}on {{ accepted.first|date:"j F Y" }}{% else %}between {{ accepted.first|date:"j F Y" }} and {{ accepted.last|date:"j F Y" }}{% endif %}.
 
 Between {{ window.start|date:"j F Y" }} and {{ window.end|date:"j F Y" }} the ITG finds, on the traceback record of {{ about.name }}:
-{% for f in findings %}({{ f.criterion }}) {{ f.title }}. {{ f.rule }}
+{% for f in findings %}- ({{ f.criterion }}) {{ f.title }}. {{ f.rule }}
 {% empty %}no finding at the current thresholds.
 {% endfor %}
 As a provider that accepts its traffic, your company must:
@@ -136,17 +136,24 @@ def provider_record(provider: Provider, window: Window) -> tuple[dict, list[dict
     """The provider's hops asked in the window: counts (one query) and the rows (one query)."""
     hops = engine.window_hops(window).filter(provider=provider)
     A = Hop.Answer
+    answered = [A.UPSTREAM, A.CUSTOMER, A.NO_RECORD]
+    # "Late" is an answer given after the 24-hour clock: a hop never answered is flagged late too, and is
+    # counted once, as not answered.
     counts = hops.aggregate(
         tracebacks=Count("traceback_id", distinct=True), hops=Count("pk"),
-        answered=Count("pk", filter=Q(answer__in=[A.UPSTREAM, A.CUSTOMER, A.NO_RECORD])),
+        answered=Count("pk", filter=Q(answer__in=answered)),
         no_response=Count("pk", filter=Q(answer=A.NO_RESPONSE)), refused=Count("pk", filter=Q(answer=A.REFUSED)),
-        no_record=Count("pk", filter=Q(answer=A.NO_RECORD)), late=Count("pk", filter=Q(is_late=True)),
+        no_record=Count("pk", filter=Q(answer=A.NO_RECORD)),
+        late=Count("pk", filter=Q(is_late=True, answer__in=answered)),
     )  # fmt: skip
     rows = [
-        {"traceback": tb, "hop": seq, "asked": asked.isoformat(), "campaign": campaign or "",
-         "role": Hop.Role(role).label, "answer": A(answer).label, "late": late}
-        for tb, seq, asked, campaign, role, answer, late in hops.order_by("asked_at", "pk").values_list(
-            "traceback_id", "sequence", "asked_at", "traceback__campaign__name", "role", "answer", "is_late")
+        {"traceback": tb, "hop": seq, "asked": asked.isoformat(), "call": call_at.isoformat(),
+         "calling": calling, "called": called, "campaign": campaign or "", "role": Hop.Role(role).label,
+         "answer": A(answer).label, "late": late and answer in answered}
+        for tb, seq, asked, call_at, calling, called, campaign, role, answer, late in hops.order_by(
+            "asked_at", "pk").values_list(
+            "traceback_id", "sequence", "asked_at", "traceback__call_at", "traceback__calling_number",
+            "traceback__called_number", "traceback__campaign__name", "role", "answer", "is_late")
     ]  # fmt: skip
     return counts, rows
 

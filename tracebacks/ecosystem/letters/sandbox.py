@@ -196,6 +196,23 @@ def render_text(source: str, schema: dict, data: dict) -> str:
 
 
 def paragraphs(escaped_text: str) -> str:
-    """Rendered (already escaped) text as HTML paragraphs: blank lines part paragraphs, newlines break lines."""
-    blocks = [b.strip() for b in escaped_text.replace("\r\n", "\n").split("\n\n")]
-    return mark_safe("".join(f"<p>{b.replace(chr(10), '<br>')}</p>" for b in blocks if b))  # noqa: S308  # nosec B308 B703 - escaped by the sandbox autoescape
+    """Rendered (already escaped) text as HTML: blank lines part paragraphs, newlines break lines, and a run
+    of lines that begin with "- " is a bulleted list."""
+    out = []
+    for block in escaped_text.replace("\r\n", "\n").split("\n\n"):
+        lines, items = [], []
+        for line in [x.strip() for x in block.strip().split("\n") if x.strip()] + [""]:
+            if line.startswith("- "):
+                items.append(line[2:].strip())
+                continue
+            if items:
+                out.append(_p(lines) + "<ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul>")
+                lines, items = [], []
+            if line:
+                lines.append(line)
+        out.append(_p(lines))
+    return mark_safe("".join(out))  # noqa: S308  # nosec B308 B703 - escaped by the sandbox autoescape
+
+
+def _p(lines: list[str]) -> str:
+    return f"<p>{'<br>'.join(lines)}</p>" if lines else ""

@@ -14,6 +14,7 @@ import hashlib
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -35,7 +36,9 @@ from tracebacks.ecosystem.models import LetterTemplate, NoticeLetter
 
 K = LetterTemplate.Kind
 SIGNING_LOCATION = "Washington, DC"
-RECORD_HEADER = ("traceback", "hop", "asked_at_utc", "campaign", "role", "answer", "late")
+RECORD_HEADER = ("traceback", "call_at_utc", "calling_number", "called_number", "hop", "asked_at_utc", "campaign",
+                 "role", "answer", "answered_late")  # fmt: skip
+RECORD_KEYS = ("traceback", "call", "calling", "called", "hop", "asked", "campaign", "role", "answer", "late")
 
 
 def letter_template_save(*, by, kind: str, subject: str, body: str) -> LetterTemplate:
@@ -139,14 +142,14 @@ def letters_send(*, by, about: Provider, window: Window, addressees: list[Addres
 
 def _render(data: dict, subject: str, body: str, development: bool):
     rows = data.pop("rows")
-    csv = rows_csv(RECORD_HEADER, [[r[k] for k in ("traceback", "hop", "asked", "campaign", "role", "answer", "late")]
-                                   for r in rows])  # fmt: skip
+    csv = rows_csv(RECORD_HEADER, [[r[k] for k in RECORD_KEYS] for r in rows])
     exhibit = DataExhibit(
         f"{data['letter']['reference']}-record.csv", csv, "The traceback record, one row per hop"
     )
     html = render_to_string("ecosystem/letters/letter_pdf.html", {
         "d": data, "subject": subject, "body": paragraphs(body), "rows": rows[: content.MAX_RECORD_ROWS],
-        "rows_hidden": len(rows) > content.MAX_RECORD_ROWS, "exhibit": exhibit, "development": development})  # fmt: skip
+        "rows_hidden": len(rows) > content.MAX_RECORD_ROWS, "exhibit": exhibit, "development": development,
+        "letterhead_address": settings.ITG_LETTERHEAD_ADDRESS, "signatory_title": settings.ITG_CUSTODIAN_TITLE})  # fmt: skip
     return render_bates_pdf(html, prefix=data["letter"]["reference"], attachments=[exhibit])
 
 
