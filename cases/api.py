@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -117,11 +115,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             return Response(MessageOut(case_messages_for(request.user, case), many=True).data)
         data = MessageIn(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            message = services.case_message_post(
-                by=request.user, case=case, body=data.validated_data["body"],
-                internal=data.validated_data["internal"], files=request.FILES.getlist("attachments"),
-            )  # fmt: skip
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
+        message = services.case_message_post(
+            by=request.user, case=case, body=data.validated_data["body"],
+            internal=data.validated_data["internal"], files=request.FILES.getlist("attachments"),
+        )  # fmt: skip
         return Response(MessageOut(message).data, status=status.HTTP_201_CREATED)

@@ -17,19 +17,11 @@ from itg.accounts.models import User
 from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.calendar import fmt_date
+from itg.errors import StaleState
 from itg.tasks import enqueue_on_commit
 from itg.uploads import PDF_ONLY, check_upload, stored_files
 from subpoenas import deadlines, workflow
 from subpoenas.models import OPEN_STATUSES, DeadlineEvent, DemandDocument, DemandEvent, LegalDemand
-
-
-class StaleState(Exception):
-    """Somebody moved the demand a moment ago; the page reloads, the API answers 409."""
-
-    def __init__(self, demand: LegalDemand) -> None:
-        super().__init__(
-            f"{demand.tracking_number} was changed by someone else a moment ago; reload it and try again."
-        )
 
 
 @transaction.atomic
@@ -53,7 +45,9 @@ def demand_transition(
     if not LegalDemand.objects.filter(pk=demand.pk, status=old).update(
         status=t.target, paused_since=paused, updated_at=now
     ):
-        raise StaleState(demand)
+        raise StaleState(
+            f"{demand.tracking_number} was changed by someone else a moment ago; reload it and try again."
+        )
     was_paused, demand.status, demand.paused_since = demand.paused_since, t.target, paused
     if t.pauses:
         DeadlineEvent.objects.create(demand=demand, kind=DeadlineEvent.Kind.PAUSED, at=now, by=by,

@@ -16,6 +16,7 @@ from itg.accounts.models import Role, User
 from itg.accounts.roles import AGStaffRequiredMixin, ITGStaffRequiredMixin, MatterUserRequiredMixin
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.errors import error_status
 from itg.exports import EXPORT_FORMATS, ExportTooLarge, download_response
 from itg.params import BadQuery, valid_filters
 from itg.uploads import file_response, no_store
@@ -133,11 +134,11 @@ class DemandTransitionView(MatterUserRequiredMixin, View):
             raise Http404
         try:
             services.demand_transition(demand=demand, by=request.user, **form.cleaned_data)
-        except (PermissionDenied, ValidationError, services.StaleState) as error:
+        except (PermissionDenied, ValidationError) as error:
             messages.error(request, _message(error))
             demand.refresh_from_db()
             return render(request, "subpoenas/detail.html", detail_context(request, demand, transition_form=form),
-                          status=_status(error))  # fmt: skip
+                          status=error_status(error))  # fmt: skip
         messages.success(request, f"{demand.tracking_number} is now {demand.get_status_display().lower()}.")
         return redirect(demand)
 
@@ -209,9 +210,3 @@ class ReceiptPdfView(MatterUserRequiredMixin, View):
 
 def _message(error: Exception) -> str:
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-
-
-def _status(error: Exception) -> int:
-    if isinstance(error, services.StaleState):
-        return 409
-    return 403 if isinstance(error, PermissionDenied) else 400

@@ -88,6 +88,30 @@ def test_api_transition_answers_409_when_stale_and_403_for_the_wrong_side(people
     assert carl.status_code == 404
 
 
+def test_a_demand_moved_a_moment_ago_answers_409_on_the_api_and_the_page(client, people, demand, monkeypatch):
+    """Read, then moved by someone else before the compare-and-set: one mapping, the same answer twice."""
+    from subpoenas import selectors
+
+    read = selectors.demand_for
+
+    def read_then_moved(user, pk, **kwargs):
+        found = read(user, pk, **kwargs)
+        LegalDemand.objects.filter(pk=found.pk).update(status="in_review")
+        return found
+
+    monkeypatch.setattr(selectors, "demand_for", read_then_moved)
+    api = api_as(people.ivy).post(f"/api/demands/{demand.pk}/transition/", {"action": "start_review"})
+    assert api.status_code == 409
+    assert api.json() == {
+        "detail": f"{demand.tracking_number} was changed by someone else a moment ago; reload it and try again."
+    }
+    LegalDemand.objects.filter(pk=demand.pk).update(status="received")
+    verified_login(client, people.ivy)
+    page = client.post(f"/demands/{demand.pk}/transition/", {"action": "start_review"})
+    assert page.status_code == 409 and "was changed by someone else a moment ago" in page.content.decode()
+    assert not AuditEvent.objects.filter(action="demand.start_review").exists()
+
+
 def test_page_buttons_follow_the_table(client, people, demand):
     verified_login(client, people.ivy)
     response = client.post(f"/demands/{demand.pk}/transition/", {"action": "start_review"})

@@ -5,6 +5,8 @@
 - Every audit row names a member of `itg.audit.actions.Action`, never a bare or formatted string.
 - One rule says which phone numbers are valid (`tracebacks.phones`): no other module asks `phonenumbers`.
 - Every admin the portal registers is an `itg.admin_site.ReadOnlyAdmin` (its inlines `ReadOnlyInline`).
+- A view or API module does not catch a service's PermissionDenied, ValidationError or StaleState only to raise
+  DRF's own again (`itg.api_errors` maps them: 403, 400, 409), and `itg.errors.StaleState` is the one stale error.
 - A task is queued after commit through `itg.tasks.enqueue_on_commit`, never a hand-written
   `transaction.on_commit(lambda: task.delay(…))`.
 """
@@ -191,3 +193,45 @@ def test_every_admin_of_the_portal_is_the_one_read_only_base():
     assert [type(m).__name__ for m in ours if not isinstance(m, ReadOnlyAdmin)] == []
     inlines = [i for m in ours for i in m.inlines]
     assert inlines and [i.__name__ for i in inlines if not issubclass(i, ReadOnlyInline)] == []
+
+
+def re_raised(source: str) -> list[int]:
+    """Lines of `except <PermissionDenied|ValidationError|StaleState>:` handlers that raise a DRF copy of it."""
+    caught = {
+        "PermissionDenied",
+        "DjangoPermissionDenied",
+        "ValidationError",
+        "DjangoValidationError",
+        "StaleState",
+    }
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ExceptHandler) or node.type is None:
+            continue
+        types = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+        names = {getattr(t, "id", getattr(t, "attr", "")) for t in types}
+        raised = [n.exc for n in node.body if isinstance(n, ast.Raise) and isinstance(n.exc, ast.Call)]
+        if names & caught and any(getattr(r.func, "id", getattr(r.func, "attr", "")) in caught | {
+            "APIValidationError"} for r in raised):  # fmt: skip
+            lines.append(node.lineno)
+    return lines
+
+
+def test_views_leave_the_mapping_of_service_errors_to_one_handler():
+    assert re_raised(
+        "try:\n    f()\nexcept DjangoPermissionDenied as e:\n    raise PermissionDenied(str(e)) from None\n"
+        "try:\n    f()\nexcept ValueError as e:\n    raise ValidationError(str(e))\n"
+    ) == [3]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in view_modules()
+        for line in re_raised(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == [], "let itg.api_errors map it"
+    defined = [
+        f"{path.relative_to(ROOT)}"
+        for app in APPS
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "class StaleState" in path.read_text(encoding="utf-8")
+    ]
+    assert defined == ["itg/errors.py"]

@@ -6,13 +6,10 @@ office, with their office's copy; auditors get 403 (they do not work on matters)
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -104,10 +101,5 @@ class AlertAcknowledgeAPI(APIView):
         copy = selectors.copy_for(request.user, alert)
         if copy is None:
             raise PermissionDenied("Only the offices that received this alert acknowledge it.")
-        try:
-            copy = recipient.alert_acknowledge(by=request.user, copy=copy)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except ValidationError as error:
-            raise APIValidationError({"detail": error.messages}) from error
+        copy = recipient.alert_acknowledge(by=request.user, copy=copy)
         return Response(CopyOut(copy).data)

@@ -6,7 +6,6 @@ import hashlib
 import logging
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
@@ -165,12 +164,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         demand = selectors.demand_for(request.user, pk, audit=False)
         data = TransitionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            demand = services.demand_transition(demand=demand, by=request.user, **data.validated_data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
-        except services.StaleState as error:
-            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        demand = services.demand_transition(demand=demand, by=request.user, **data.validated_data)
         return Response(DemandOut(demand, context={"request": request}).data)
 
     @extend_schema(request=ExtensionAskIn, responses={201: None})
@@ -180,10 +174,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         demand = selectors.demand_for(request.user, pk, audit=False)
         data = ExtensionAskIn(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            event = services.extension_ask(demand=demand, by=request.user, **data.validated_data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
+        event = services.extension_ask(demand=demand, by=request.user, **data.validated_data)
         return Response(
             {"id": event.pk, "requested_date": event.requested_date}, status=status.HTTP_201_CREATED
         )
@@ -198,10 +189,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             return Response({"detail": "No such extension request."}, status=status.HTTP_404_NOT_FOUND)
         data = ExtensionAnswerIn(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            services.extension_answer(demand=demand, request=asked, by=request.user, **data.validated_data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
+        services.extension_answer(demand=demand, request=asked, by=request.user, **data.validated_data)
         demand.refresh_from_db()
         return Response(DemandOut(demand, context={"request": request}).data)
 

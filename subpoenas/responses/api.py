@@ -7,11 +7,9 @@ produced; an auditor's role does not work on matters (403); anyone else gets 404
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response as APIResponse
 from rest_framework.views import APIView
 
@@ -86,13 +84,6 @@ class EvidenceOut(serializers.Serializer):
     requests = RequestEvidenceOut(many=True)
 
 
-def _service(call, **kwargs):
-    try:
-        return call(**kwargs)
-    except DjangoPermissionDenied as error:
-        raise PermissionDenied(str(error)) from None
-
-
 class DemandResponsesAPI(APIView):
     """A demand's response versions (GET, newest first) and preparing a new one (POST, ITG staff)."""
 
@@ -114,7 +105,7 @@ class DemandResponsesAPI(APIView):
         demand = demand_for(request.user, pk, audit=False)
         data = PrepareIn(data=request.data)
         data.is_valid(raise_exception=True)
-        response = _service(services.response_prepare, demand=demand, by=request.user, **data.validated_data)
+        response = services.response_prepare(demand=demand, by=request.user, **data.validated_data)
         return APIResponse(ResponseOut(response).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -140,7 +131,7 @@ class ResponseDeliverAPI(APIView):
     def post(self, request, pk: int):
         """Release a signed version to the issuing office, which is notified."""
         response = selectors.response_for(request.user, pk)
-        response = _service(services.response_deliver, response=response, by=request.user)
+        response = services.response_deliver(response=response, by=request.user)
         return APIResponse(ResponseOut(response).data)
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -127,15 +125,10 @@ class JobListView(APIView):
         data = JobIn(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        try:
-            job = services.import_job_create(
-                by=request.user, source=d["source"], upload=d["file"], provider=d.get("provider"),
-                mapping=d.get("mapping") or services.saved_mapping(d.get("provider")), time_zone=d["time_zone"],
-            )  # fmt: skip
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from None
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from None
+        job = services.import_job_create(
+            by=request.user, source=d["source"], upload=d["file"], provider=d.get("provider"),
+            mapping=d.get("mapping") or services.saved_mapping(d.get("provider")), time_zone=d["time_zone"],
+        )  # fmt: skip
         job.refresh_from_db()
         return Response(JobOut(job).data, status=status.HTTP_201_CREATED)
 

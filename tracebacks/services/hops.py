@@ -18,12 +18,13 @@ from itg.accounts.models import User
 from itg.audit.actions import Action, Outcome
 from itg.audit.services import record
 from itg.calendar import hop_due_at
+from itg.errors import StaleState
 from itg.tasks import enqueue_on_commit
 from itg.uploads import ATTACHMENT_TYPES, CheckedFile, StoredFiles, check_upload, stored_files
 from providers.models import Provider
 from tracebacks import links, workflow
 from tracebacks.models import Hop, HopLinkUse, Traceback
-from tracebacks.services.tracebacks import StaleState, hop_open, require_itg, traceback_end
+from tracebacks.services.tracebacks import hop_open, require_itg, traceback_end
 
 A = Hop.Answer
 

@@ -15,16 +15,13 @@ from itg.accounts.models import User
 from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.calendar import hop_due_at
+from itg.errors import StaleState
 from itg.tasks import enqueue_on_commit
 from itg.uploads import AUDIO_TYPES, TRANSCRIPT_TYPES, CheckedFile, check_upload, stored_files
 from providers.models import Provider
 from tracebacks import workflow
 from tracebacks.models import Campaign, Hop, Traceback
 from tracebacks.phones import to_e164
-
-
-class StaleState(ValidationError):
-    """Someone else changed the row a moment ago."""
 
 
 def require_itg(by: User | None, what: str) -> None:

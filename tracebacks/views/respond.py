@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 
 from itg.audit.actions import Action, Outcome
 from itg.audit.services import record
+from itg.errors import error_status
 from providers.selectors import provider_suggestions
 from tracebacks import links, selectors, services, workflow
 from tracebacks.api.serializers import HopOut
@@ -57,7 +58,7 @@ class RespondView(View):
             hop, claims = _hop_from_link(token)
         except links.LinkInvalid as error:
             return _refused(request, str(error))
-        form = AnswerForm(request.POST, request.FILES)
+        form, status = AnswerForm(request.POST, request.FILES), 400
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -73,12 +74,13 @@ class RespondView(View):
             except ValidationError as error:
                 services.hop_answer_refused(hop=hop, actor_email="e-mailed link", error=error)
                 apply_errors(form, error)
+                status = error_status(error)
             except PermissionDenied as error:
                 apply_errors(form, error)
             else:
                 hop.refresh_from_db()
                 return render(request, "tracebacks/respond_done.html", {"hop": hop})
-        return self._render(request, hop, claims, form, status=400)
+        return self._render(request, hop, claims, form, status=status)
 
     def _render(self, request, hop, claims, form, status=200):
         used = HopLinkUse.objects.filter(nonce=claims.nonce).exists()

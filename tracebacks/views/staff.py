@@ -15,6 +15,7 @@ from django.views import View
 from itg.accounts.roles import ITGStaffRequiredMixin
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.errors import error_status
 from itg.exports import EXPORT_FORMATS, ExportTooLarge, download_response
 from itg.params import BadQuery, valid_filters
 from itg.uploads import file_response
@@ -172,17 +173,18 @@ class HopActionView(ITGStaffRequiredMixin, View):
 class TracebackCloseView(ITGStaffRequiredMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         traceback = selectors.traceback_for(pk)
-        form = CloseForm(request.POST)
+        form, status = CloseForm(request.POST), 400
         if form.is_valid():
             try:
                 services.traceback_close(by=request.user, traceback=traceback, note=form.cleaned_data["note"])
             except ValidationError as error:
                 apply_errors(form, error)
+                status = error_status(error)
             else:
                 messages.success(request, "Traceback closed.")
                 return redirect(traceback)
         return render(
-            request, "tracebacks/detail.html", detail_context(traceback, close_form=form), status=400
+            request, "tracebacks/detail.html", detail_context(traceback, close_form=form), status=status
         )
 
 

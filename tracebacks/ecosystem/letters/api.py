@@ -3,11 +3,9 @@ its signed PDF and acknowledges receipt. Only its own letters: another provider'
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -86,9 +84,6 @@ class LetterAcknowledgeView(_ProviderAPI, APIView):
         letter = selectors.letter_for_provider(provider, pk, actor_email=request.user.email)
         data = AcknowledgeIn(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            letter = services.letter_acknowledge(letter=letter, provider=provider, name=data.validated_data["name"],
-                                                 via=NoticeLetter.Via.API, actor_email=request.user.email)  # fmt: skip
-        except DjangoValidationError as error:
-            raise ValidationError({"detail": error.messages}) from None
+        letter = services.letter_acknowledge(letter=letter, provider=provider, name=data.validated_data["name"],
+                                             via=NoticeLetter.Via.API, actor_email=request.user.email)  # fmt: skip
         return Response(LetterOut(letter).data)
