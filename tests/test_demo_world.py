@@ -54,6 +54,7 @@ def test_seed_demo_builds_a_consistent_world_once(db, settings):
     )
     assert again == counts
     _assert_demo_alerts()
+    _assert_demo_letters()
     _assert_demo_calls_and_trends(calls_before=calls)
 
 
@@ -69,6 +70,27 @@ def _assert_demo_alerts() -> None:
     texas = set(AlertRecipient.objects.filter(office__state="TX").values_list("status", flat=True))
     assert {"acknowledged", "investigating", "records_requested"} <= texas
     assert texas & {"delivered", "viewed"}
+
+
+def _assert_demo_letters() -> None:
+    """Three signed notice letters, once: one acknowledged through its link, one not, a later one citing the
+    first by date; a sent alert's packet cites a letter its recipients can download."""
+    from subpoenas.alerts.models import Alert
+    from tracebacks.ecosystem.models import NoticeLetter
+
+    first, other, again = NoticeLetter.objects.order_by("sent_at")
+    assert NoticeLetter.objects.count() == 3 and all(
+        x.sha256 and x.storage_key for x in (first, other, again)
+    )
+    assert (first.status, first.acknowledged_via, other.status, again.status) == (
+        "acknowledged", "link", "sent", "sent")  # fmt: skip
+    assert first.acknowledged_at > first.sent_at and first.provider == again.provider != other.provider
+    assert again.content["prior_letters"] == [{"reference": first.reference, "kind": "Notice to the provider",
+                                               "date": first.sent_at.date().isoformat(), "acknowledged": True}]  # fmt: skip
+    assert first.reference.startswith(f"ITG-NL-{first.sent_at:%Y%m%d}-") and first.content["findings"]
+    cited = {x["reference"] for a in Alert.objects.filter(status="sent") for n in a.packet["prior_notices"]
+             for x in n["letters"]}  # fmt: skip
+    assert cited & {first.reference, other.reference}, cited
 
 
 def _call_counts() -> dict:

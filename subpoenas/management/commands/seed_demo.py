@@ -20,6 +20,7 @@ from subpoenas.responses.demo import seed_responses
 from tracebacks.calls.demo import seed_calls
 from tracebacks.demo import REFERENCE, seed_tracebacks
 from tracebacks.detection.demo import seed_detection
+from tracebacks.ecosystem.letters.demo import seed_letters
 
 
 def seed_ivy_id() -> int | None:
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                 seed_detection()  # trend rollups and detected campaigns (a run commits its own work)
             seed_demands()  # outside the block above: intake stores files and commits per demand
             seed_responses()  # one delivered, signed response (renders and signs: outside any transaction)
+            seed_letters(REFERENCE)  # notice letters, before the alerts whose packets cite them
             seed_alerts(REFERENCE)  # alerts in each state of the flow (four signed packets)
         self.stdout.write(seed_audit())  # last: a signed checkpoint over everything seeding recorded
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at http://127.0.0.1:8000/ as:"))

@@ -8,7 +8,7 @@ any field not in it, and the template page lists it. `letter_data` builds data o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q
@@ -183,7 +183,15 @@ def _findings(about: Provider, window: Window) -> list[engine.Finding]:
     return sorted(selectors.provider_findings(about, window, thresholds), key=lambda f: f.criterion)
 
 
-def letter_data(*, kind: str, provider: Provider, about: Provider, window: Window, reference: str) -> dict:
+def letter_data(
+    *,
+    kind: str,
+    provider: Provider,
+    about: Provider,
+    window: Window,
+    reference: str,
+    at: datetime | None = None,
+) -> dict:
     """The letter's data (SCHEMA's shape, JSON-safe apart from dates) and the record rows for the table."""
     found = _findings(about, window)
     counts, rows = provider_record(about, window)
@@ -200,9 +208,10 @@ def letter_data(*, kind: str, provider: Provider, about: Provider, window: Windo
         )
         accepted = {"tracebacks": stats["n"], "first": stats["first"] and stats["first"].date(),
                     "last": stats["last"] and stats["last"].date()}  # fmt: skip
-    prior = NoticeLetter.objects.filter(provider=provider).order_by("sent_at", "pk")
+    at = at or timezone.now()
+    prior = NoticeLetter.objects.filter(provider=provider, sent_at__lt=at).order_by("sent_at", "pk")
     return {
-        "letter": {"reference": reference, "date": timezone.now().date(), "kind": K(kind).label},
+        "letter": {"reference": reference, "date": at.date(), "kind": K(kind).label},
         "provider": _party(provider), "about": _party(about),
         "window": {"start": window.start, "end": window.end}, "record": counts,
         "findings": [{"criterion": f.criterion, "title": CRITERION_TITLES[f.criterion], "count": f.count,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -119,16 +120,22 @@ def _check_batch(about: Provider, window: Window, addressees: list[Addressee]) -
     return found
 
 
-def letters_send(*, by, about: Provider, window: Window, addressees: list[Addressee]) -> list[NoticeLetter]:
-    """Check the whole batch, then render, sign, register and e-mail each letter in turn."""
+def letters_send(
+    *, by, about: Provider, window: Window, addressees: list[Addressee], at: datetime | None = None
+) -> list[NoticeLetter]:
+    """Check the whole batch, then render, sign, register and e-mail each letter in turn.
+
+    `at` dates the letters (reference, date, sent_at); the pages always send now. Only the demo passes it,
+    to date its letters by the demo world's clock (the signature still carries the real signing time)."""
     if not by.is_itg_staff:
         raise PermissionDenied("Only ITG staff send notice letters.")
+    at = at or timezone.now()
     found = _check_batch(about, window, addressees)
     drafts = []
     for a in addressees:  # render every text before signing anything: a runtime refusal sends nothing
-        reference = f"ITG-NL-{timezone.now():%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
+        reference = f"ITG-NL-{at:%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
         data = content.letter_data(
-            kind=a.kind, provider=a.provider, about=about, window=window, reference=reference
+            kind=a.kind, provider=a.provider, about=about, window=window, reference=reference, at=at
         )
         try:
             subject = render_text(found[a.kind].subject, content.SCHEMA, data).strip()[:200]
@@ -137,7 +144,7 @@ def letters_send(*, by, about: Provider, window: Window, addressees: list[Addres
             raise ValidationError(f"The letter to {a.provider.business_name} could not be written: "
                                   f"{'; '.join(error.messages)} Nothing was sent.") from None  # fmt: skip
         drafts.append((a, data, subject, body))
-    return [_send_one(by, about, window, *draft) for draft in drafts]
+    return [_send_one(by, about, window, at, *draft) for draft in drafts]
 
 
 def _render(data: dict, subject: str, body: str, development: bool):
@@ -154,7 +161,7 @@ def _render(data: dict, subject: str, body: str, development: bool):
 
 
 def _send_one(
-    by, about: Provider, window: Window, a: Addressee, data: dict, subject: str, body: str
+    by, about: Provider, window: Window, at: datetime, a: Addressee, data: dict, subject: str, body: str
 ) -> NoticeLetter:
     config = signer_from_settings()
     key = None
@@ -164,7 +171,7 @@ def _send_one(
                              location=SIGNING_LOCATION)  # fmt: skip
         key = default_storage.save(f"issued/letters/{uuid.uuid4().hex}.pdf", ContentFile(signed))
         with transaction.atomic():
-            letter = _register(by, about, window, a, data, subject, body, rendered, signed, key, config)
+            letter = _register(by, about, window, at, a, data, subject, body, rendered, signed, key, config)
             _email(letter, signed, body)
         return letter
     except Exception as error:
@@ -174,7 +181,7 @@ def _send_one(
         raise
 
 
-def _register(by, about, window, a, data, subject, body, rendered, signed, key, config) -> NoticeLetter:
+def _register(by, about, window, at, a, data, subject, body, rendered, signed, key, config) -> NoticeLetter:
     cert = load_signer(config.p12_path, config.passphrase).signing_cert
     letter = NoticeLetter.objects.create(
         kind=a.kind, reference=data["letter"]["reference"], provider=a.provider, about=about,
@@ -182,7 +189,7 @@ def _register(by, about, window, a, data, subject, body, rendered, signed, key, 
         content=content.jsonable(data), subject=subject, body=body, to_email=a.provider.traceback_email,
         bates_first=rendered.first, bates_last=rendered.last, sha256=hashlib.sha256(signed).hexdigest(),
         size=len(signed), storage_key=key, signer_name=(cert.subject.native.get("common_name", "") or "ITG")[:200],
-        is_development=config.is_development, sent_by=by,
+        is_development=config.is_development, sent_by=by, sent_at=at,
     )  # fmt: skip
     record(action=Action.LETTER_SENT, by=by, obj=letter, label=str(letter), changes={
         "to": [None, letter.to_email], "kind": [None, letter.kind], "about": [None, about.business_name],
@@ -208,7 +215,13 @@ def _failed(by, provider: Provider, error: Exception) -> None:
 
 @transaction.atomic
 def letter_acknowledge(
-    *, letter: NoticeLetter, provider: Provider, name: str, via: str, actor_email: str
+    *,
+    letter: NoticeLetter,
+    provider: Provider,
+    name: str,
+    via: str,
+    actor_email: str,
+    at: datetime | None = None,
 ) -> NoticeLetter:
     """The addressee acknowledges receipt, once (compare-and-set): a second attempt says when it was done."""
     if letter.provider_id != provider.pk:
@@ -216,7 +229,7 @@ def letter_acknowledge(
     name = " ".join(name.split())[:200]
     if not name:
         raise ValidationError({"name": "Give the name of the person acknowledging receipt."})
-    now = timezone.now()
+    now = at or timezone.now()  # `at`: the demo's clock only, as for letters_send
     if not NoticeLetter.objects.filter(pk=letter.pk, status=NoticeLetter.Status.SENT).update(
         status=NoticeLetter.Status.ACKNOWLEDGED,
         acknowledged_at=now,
