@@ -72,6 +72,28 @@ def test_the_same_file_twice_creates_nothing(tmp_path):
     assert CallRecord.objects.count() == FTC_CREATED
 
 
+def test_the_same_bytes_again_are_recognised_without_reading_and_list_the_same_rejects(tmp_path, monkeypatch):
+    first = import_file(tmp_path, "ftc-dnc", ftc_bytes())
+    monkeypatch.setattr(pipeline, "chunks", lambda *a, **k: pytest.fail("the repeated file was read again"))
+    again = import_file(tmp_path, "ftc-dnc", ftc_bytes(), name="again.csv")
+    assert again.status == ImportJob.Status.DONE and again.options["same_as"] == first.pk
+    assert (again.rows_read, again.created, again.duplicates) == (
+        first.rows_read,
+        0,
+        FTC_CREATED + FTC_DUPLICATES,
+    )
+    assert _rejects(again) == _rejects(first) and len(_rejects(again)) == len(FTC_REJECTS)
+    assert CallRecord.objects.count() == FTC_CREATED
+
+
+def test_the_same_bytes_are_read_in_full_when_the_first_imports_records_are_gone(tmp_path):
+    first = import_file(tmp_path, "ftc-dnc", ftc_bytes())
+    CallRecord.objects.filter(job=first).delete()  # as a detached month would remove them
+    again = import_file(tmp_path, "ftc-dnc", ftc_bytes(), name="again.csv")
+    assert "same_as" not in again.options and again.created == FTC_CREATED
+    assert CallRecord.objects.count() == FTC_CREATED
+
+
 def test_two_consumers_reporting_one_caller_are_two_records_linked_as_one_call(tmp_path):
     rows = [
         ["2025550143", "", "2026-03-05 10:00:00", "Austin", "TX", "512", "Other", "Y"],

@@ -169,3 +169,18 @@ def test_sources_page_counts_rows_and_reject_rate(client, people, imported):
     verified_login(client, people.ivy)
     body = client.get("/calls/sources/").content.decode()
     assert "FTC Do Not Call" in body and "50% (6 of 12)" in body
+
+
+def test_the_same_file_uploaded_again_names_the_first_import(
+    client, people, imported, django_capture_on_commit_callbacks
+):
+    first, _ = imported
+    verified_login(client, people.ivy)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, name="ftc-again.csv")
+    again = ImportJob.objects.exclude(pk=first.pk).get()
+    assert response["Location"] == f"/calls/imports/{again.pk}/"
+    page = client.get(f"/calls/imports/{again.pk}/").content.decode()
+    assert f'imported in full by <a href="/calls/imports/{first.pk}/">import {first.pk}</a>' in page
+    assert "nothing was added" in page and "Download the 6 rejected rows (CSV)" in page
+    assert CallRecord.objects.count() == FTC_CREATED

@@ -86,6 +86,10 @@ def import_job_create(
         job.options["path"] = str(file.resolve())
         with file.open("rb") as handle:
             _preflight(decl, job, handle)
+            handle.seek(0)
+            job.sha256 = hashlib.file_digest(
+                handle, "sha256"
+            ).hexdigest()  # a repeat is known without reading
         return _save_job(job, decl, None, by, enqueue)
     name = (getattr(upload, "name", "") or "upload").rsplit("/", 1)[-1][:255]
     if not upload or not upload.size:
