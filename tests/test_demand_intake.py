@@ -331,6 +331,7 @@ def test_a_slot_that_never_completed_expires_and_the_retry_submits_once(people, 
 
     from django.utils import timezone
 
+    from subpoenas import idempotency
     from subpoenas.api import views as api
     from subpoenas.models import IdempotencyKey
 
@@ -338,7 +339,7 @@ def test_a_slot_that_never_completed_expires_and_the_retry_submits_once(people, 
     client.raise_request_exception = False
     with monkeypatch.context() as m:
         m.setattr(api.DemandViewSet, "_create", lambda self, request: 1 / 0)
-        m.setattr(api, "_release", lambda slot: None)  # the database is down: the cleanup fails
+        m.setattr(idempotency, "_release", lambda slot: None)  # the database is down: the cleanup fails
         assert (
             client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="lost").status_code
             == 500
@@ -347,7 +348,7 @@ def test_a_slot_that_never_completed_expires_and_the_retry_submits_once(people, 
     wait = client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="lost")
     assert wait.status_code == 409 and "nothing was stored" in wait.json()["detail"] and wait["Retry-After"]
     IdempotencyKey.objects.filter(key="lost").update(
-        created_at=timezone.now() - api.IDEMPOTENCY_SLOT_TIMEOUT - timedelta(seconds=1)
+        created_at=timezone.now() - idempotency.SLOT_TIMEOUT - timedelta(seconds=1)
     )
     retry = client.post("/api/demands/", form(), format="multipart", HTTP_IDEMPOTENCY_KEY="lost")
     assert retry.status_code == 201 and LegalDemand.objects.count() == 1

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import logging
-from datetime import timedelta
-
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -20,8 +14,8 @@ from itg.accounts.roles import IsAGStaff, IsMatterUser
 from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.throttling import ClearThrottleMessage, ExtractionThrottle
-from itg.uploads import PDF_ONLY, check_upload, file_response, no_store, stored_files
-from subpoenas import intake, selectors, services
+from itg.uploads import PDF_ONLY, check_upload, file_response, no_store
+from subpoenas import idempotency, intake, selectors, services
 from subpoenas.api.serializers import (
     CountsOut,
     DemandIn,
@@ -34,40 +28,7 @@ from subpoenas.api.serializers import (
     TransitionIn,
 )
 from subpoenas.filters import DemandFilter, demand_rows
-from subpoenas.models import DeadlineEvent, IdempotencyKey, LegalDemand
-
-logger = logging.getLogger(__name__)
-
-# Longer than any request may run (gunicorn's timeout, storage timeouts inside it): a slot still pending
-# after this never completed, and its demand was never committed.
-IDEMPOTENCY_SLOT_TIMEOUT = timedelta(seconds=120)
-
-
-def _release(slot: IdempotencyKey) -> None:
-    """Free a key whose request stored nothing; if the database is down too, the slot expires instead."""
-    try:
-        IdempotencyKey.objects.filter(pk=slot.pk, status_code=0).delete()
-    except DatabaseError:
-        logger.warning("Idempotency-Key slot %s not released (database unavailable); it expires", slot.pk)
-
-
-def _request_hash(request) -> str:
-    """What makes two POSTs "the same": their fields and the SHA-256 of each file."""
-    digest = hashlib.sha256()
-    for key in sorted(request.data.keys()):
-        if key in request.FILES:
-            continue
-        digest.update(
-            f"{key}={request.data.getlist(key) if hasattr(request.data, 'getlist') else request.data[key]}\n".encode()
-        )
-    for key in sorted(request.FILES.keys()):
-        for upload in request.FILES.getlist(key):
-            file_hash = hashlib.sha256()
-            for chunk in upload.chunks():
-                file_hash.update(chunk)
-            upload.seek(0)
-            digest.update(f"{key}:{file_hash.hexdigest()}\n".encode())
-    return digest.hexdigest()
+from subpoenas.models import DeadlineEvent, LegalDemand
 
 
 class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -96,54 +57,18 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         key = request.headers.get("Idempotency-Key", "").strip()[:200]
         if not key:
             return self._create(request)
-        request_hash = _request_hash(request)
-        try:
-            with transaction.atomic():
-                slot = IdempotencyKey.objects.create(user=request.user, key=key, request_hash=request_hash,
-                                                     status_code=0, response={})  # fmt: skip
-        except IntegrityError:
-            return self._replay(request, key, request_hash)
-        try:
-            # The demand and the slot's completion commit together: a slot still pending once the request
-            # budget has passed (the process died, the database restarted) proves nothing was stored.
-            with stored_files(), transaction.atomic():  # a failed commit deletes what intake stored
-                response = self._create(request)
-                if response.status_code < 400:
-                    IdempotencyKey.objects.filter(pk=slot.pk).update(
-                        status_code=response.status_code, response=response.data
-                    )
-        except Exception:
-            _release(slot)  # nothing was created: the same key may be used again
-            raise
-        if response.status_code >= 400:
-            _release(slot)
-        return response
 
-    def _replay(self, request, key: str, request_hash: str) -> Response:
-        first = IdempotencyKey.objects.get(user=request.user, key=key)
-        if first.request_hash != request_hash:
-            return Response(
-                {"detail": "This Idempotency-Key was already used for a different request. Use a new key for a "
-                 "new demand, or resend exactly the same request to get its result."},
-                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-            )  # fmt: skip
-        stale = first.created_at < timezone.now() - IDEMPOTENCY_SLOT_TIMEOUT
-        # Never completed within the request budget: nothing was stored (see `create`). Take it over.
-        if (
-            first.status_code == 0
-            and stale
-            and IdempotencyKey.objects.filter(pk=first.pk, status_code=0).delete()[0]
-        ):
-            return self.create(request)
-        if first.status_code == 0:
-            wait = max(1, int((first.created_at + IDEMPOTENCY_SLOT_TIMEOUT - timezone.now()).total_seconds()))
-            return Response({"detail": "The first request with this Idempotency-Key is still being processed; "
-                             f"retry in a few seconds. If it has not finished in {wait} s, nothing was stored "
-                             "and a retry with the same key submits the demand."},
-                            status=status.HTTP_409_CONFLICT, headers={"Retry-After": str(min(wait, 5))})  # fmt: skip
-        response = Response(first.response, status=first.status_code)
-        response["Idempotent-Replayed"] = "true"
-        return response
+        def run() -> idempotency.Answer:
+            response = self._create(request)
+            return idempotency.Answer(response.status_code, response.data)
+
+        answer = idempotency.answer_once(
+            user=request.user,
+            key=key,
+            fingerprint=idempotency.fingerprint(request.data, request.FILES),
+            run=run,
+        )
+        return Response(answer.body, status=answer.status, headers=answer.headers)
 
     def _create(self, request) -> Response:
         data = DemandIn(data=request.data)
