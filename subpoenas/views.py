@@ -19,8 +19,7 @@ from itg.audit.services import record
 from itg.errors import error_status
 from itg.exports import EXPORT_FORMATS, ExportTooLarge, download_response
 from itg.params import BadQuery, valid_filters
-from itg.uploads import file_response, no_store
-from subpoenas import receipts, selectors, services, workflow
+from subpoenas import downloads, receipts, selectors, services, workflow
 from subpoenas.exports import demands_export
 from subpoenas.filters import SORT_LABELS, DemandFilter, demand_rows, narrows
 from subpoenas.forms import ExtensionAnswerForm, ExtensionAskForm, TransitionForm
@@ -184,13 +183,7 @@ class DocumentView(MatterUserRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
         doc = selectors.document_for(request.user, pk, doc_pk)
-        inline = request.GET.get("inline") == "1" and doc.viewable_inline
-        record(action=Action.DOCUMENT_DOWNLOADED, by=request.user, obj=doc, object_state=doc.demand.state,
-               changes={"sha256": [None, doc.sha256], "inline": [None, inline]})  # fmt: skip
-        return file_response(
-            doc.storage_key, filename=doc.original_name, content_type=doc.content_type, inline=inline,
-            flags=doc.pdf_flags,
-        )  # fmt: skip
+        return downloads.document_download(by=request.user, doc=doc, inline=request.GET.get("inline") == "1")
 
 
 class ReceiptView(MatterUserRequiredMixin, View):
@@ -202,10 +195,7 @@ class ReceiptView(MatterUserRequiredMixin, View):
 class ReceiptPdfView(MatterUserRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         demand = selectors.demand_for(request.user, pk, audit=False)
-        record(action=Action.DEMAND_RECEIPT_DOWNLOADED, by=request.user, obj=demand)
-        response = HttpResponse(receipts.receipt_pdf(demand), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="receipt-{demand.tracking_number}.pdf"'
-        return no_store(response)
+        return downloads.receipt_download(by=request.user, demand=demand)
 
 
 def _message(error: Exception) -> str:

@@ -104,6 +104,37 @@ def test_receipt_pdf_lists_the_files_hashes(client, people, tx_demand):
     assert "UTC" in text and ("CST" in text or "CDT" in text)
 
 
+def test_the_page_and_the_api_download_with_the_same_headers_and_the_same_audit(client, people, tx_demand):
+    verified_login(client, people.tess)
+    api = api_as(people.tess)
+    doc = tx_demand.documents.get()
+    headers = ("Cache-Control", "Content-Security-Policy", "X-Content-Type-Options", "Content-Disposition")
+    page_doc = client.get(f"/demands/{tx_demand.pk}/documents/{doc.pk}/")
+    api_doc = api.get(f"/api/demands/{tx_demand.pk}/documents/{doc.pk}/")
+    assert b"".join(page_doc.streaming_content) == b"".join(api_doc.streaming_content)
+    assert [page_doc[h] for h in headers] == [api_doc[h] for h in headers]
+    assert page_doc["Cache-Control"] == "private, no-store" and page_doc[
+        "Content-Security-Policy"
+    ].startswith("sandbox")
+    page_receipt = client.get(f"/demands/{tx_demand.pk}/receipt.pdf")
+    api_receipt = api.get(f"/api/demands/{tx_demand.pk}/receipt/")
+    assert page_receipt.content == api_receipt.content and page_receipt.content[:5] == b"%PDF-"
+    assert [page_receipt[h] for h in headers] == [api_receipt[h] for h in headers]
+    assert page_receipt["Content-Security-Policy"].startswith("sandbox")
+    assert (
+        page_receipt["Content-Disposition"]
+        == f'attachment; filename="receipt-{tx_demand.tracking_number}.pdf"'
+    )
+    downloads = AuditEvent.objects.filter(action="document.downloaded", object_id=str(doc.pk))
+    assert [e.changes for e in downloads.order_by("seq")] == [
+        {"sha256": [None, doc.sha256], "inline": [None, False]}
+    ] * 2
+    assert (
+        AuditEvent.objects.filter(action="demand.receipt_downloaded", object_id=str(tx_demand.pk)).count()
+        == 2
+    )
+
+
 def test_search_by_tracking_number_caption_phone_and_provider_within_what_the_user_sees(
     client, people, tx_demand
 ):

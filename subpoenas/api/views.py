@@ -11,11 +11,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from itg.accounts.roles import IsAGStaff, IsMatterUser
-from itg.audit.actions import Action
-from itg.audit.services import record
 from itg.throttling import ClearThrottleMessage, ExtractionThrottle
-from itg.uploads import PDF_ONLY, check_upload, file_response, no_store
-from subpoenas import idempotency, intake, selectors, services
+from itg.uploads import PDF_ONLY, check_upload
+from subpoenas import downloads, idempotency, intake, selectors, services
 from subpoenas.api.serializers import (
     CountsOut,
     DemandIn,
@@ -132,25 +130,15 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["get"], url_path="receipt")
     def receipt(self, request, pk=None):
         """The receipt PDF: tracking number, each file's SHA-256, received time in UTC and local time."""
-        from django.http import HttpResponse
-
-        from subpoenas.receipts import receipt_pdf
-
         demand = selectors.demand_for(request.user, pk, audit=False)
-        record(action=Action.DEMAND_RECEIPT_DOWNLOADED, by=request.user, obj=demand)
-        response = HttpResponse(receipt_pdf(demand), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="receipt-{demand.tracking_number}.pdf"'
-        return no_store(response)
+        return downloads.receipt_download(by=request.user, demand=demand)
 
     @extend_schema(responses={(200, "application/octet-stream"): bytes})
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<doc_pk>\d+)")
     def document(self, request, pk=None, doc_pk=None):
         """Download one document (streamed through the access check)."""
         doc = selectors.document_for(request.user, pk, doc_pk)
-        record(action=Action.DOCUMENT_DOWNLOADED, by=request.user, obj=doc, object_state=doc.demand.state,
-               changes={"sha256": [None, doc.sha256]})  # fmt: skip
-        return file_response(doc.storage_key, filename=doc.original_name, content_type=doc.content_type,
-                             flags=doc.pdf_flags)  # fmt: skip
+        return downloads.document_download(by=request.user, doc=doc)
 
 
 class CalendarFeedView(viewsets.ViewSet):
