@@ -325,3 +325,19 @@ def test_an_administrator_changes_a_role_and_office_with_an_audit_record(client,
     for user in (people.sam, people.ivy, people.aldo):
         verified_login(client, user)
         assert client.get(f"/accounts/users/{people.carl.pk}/role/").status_code == 403
+
+
+def test_the_set_up_page_makes_no_device_the_sign_in_does(client, people):
+    """A GET creates no row: the device to enrol is made by the password step (or the accepted invitation)."""
+    TOTPDevice.objects.filter(user=people.tess).delete()  # as after a two-factor reset
+    client.force_login(people.tess)
+    opened = client.get("/accounts/two-factor/setup/")
+    assert opened.status_code == 302 and opened["Location"] == "/accounts/login/"
+    assert not TOTPDevice.objects.filter(user=people.tess).exists()
+    signed_in = log_in(client, people.tess)
+    assert signed_in["Location"].startswith("/accounts/two-factor/setup/")
+    device = TOTPDevice.objects.get(user=people.tess, confirmed=False)
+    for _ in range(2):
+        setup = client.get("/accounts/two-factor/setup/")
+        assert setup.status_code == 200 and "<svg" in setup.content.decode()
+    assert list(TOTPDevice.objects.filter(user=people.tess)) == [device]

@@ -153,7 +153,17 @@ def invitation_accept(*, token: str, password: str) -> User:
     user.save()
     Invitation.objects.filter(pk=invitation.pk).update(user=user)
     record(action=Action.USER_ACTIVATED, by=user, obj=user)
+    otp_enrolment_device(user=user)
     return user
+
+
+def otp_enrolment_device(*, user: User) -> TOTPDevice | None:
+    """The authenticator a user without a confirmed one enrols (None when they have one): made when they sign
+    in with their password or accept their invitation, so that the set-up page only shows it."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return None
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
 def _end_sessions(user: User) -> None:

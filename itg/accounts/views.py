@@ -83,8 +83,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             )
         else:
             login(request, user)
-            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-            step = "accounts:otp_verify" if has_device else "accounts:otp_setup"
+            enrolling = services.otp_enrolment_device(user=user)
+            step = "accounts:otp_setup" if enrolling else "accounts:otp_verify"
             return redirect(f"{reverse(step)}?next={_next_url(request)}")
     context = {"form": form, "next": request.GET.get("next", "")}
     if request.method == "GET" and not request.user.is_authenticated:
@@ -178,7 +178,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:otp_verify")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+        # Made when its cause happened (the sign-in, the accepted invitation), never by opening this page: a
+        # session that has none (its devices were reset meanwhile) signs in again.
+        logout(request)
+        messages.info(request, "Sign in again to set up two-factor login.")
+        return redirect("accounts:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if services.otp_enrol_confirm(user=user, device=device, code=form.cleaned_data["code"]):
