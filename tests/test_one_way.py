@@ -101,59 +101,67 @@ def test_no_view_or_api_module_queries_a_case_owned_model_without_the_access_lay
     assert offenders == [], "read these through cases.access or the app's selectors"
 
 
+def app_modules() -> list[Path]:
+    """Every module of the apps, migrations aside."""
+    return [p for app in APPS for p in sorted((ROOT / app).rglob("*.py")) if "migrations" not in p.parts]
+
+
+def offenders_in(paths: list[Path], find) -> list[str]:
+    """`path:line` for each line `find(source)` reports in each of `paths`."""
+    return [f"{p.relative_to(ROOT)}:{line}" for p in paths for line in find(p.read_text(encoding="utf-8"))]
+
+
+def modules_saying(*words: str) -> list[str]:
+    """The app modules whose source has any of `words`."""
+    return [
+        str(p.relative_to(ROOT))
+        for p in app_modules()
+        if any(w in p.read_text(encoding="utf-8") for w in words)
+    ]
+
+
+def calls_named(source: str, name: str) -> list[ast.Call]:
+    """The calls of a function or method called `name` (`name(…)` or `x.name(…)`)."""
+    return [
+        node
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == name
+    ]
+
+
 def bare_actions(source: str) -> list[int]:
     """Lines of `record(action=…)` calls whose action is a literal or formatted string."""
-    lines = []
-    for node in ast.walk(ast.parse(source)):
-        if (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "id", getattr(node.func, "attr", "")) == "record"
-        ):
-            for keyword in node.keywords:
-                if keyword.arg == "action" and isinstance(keyword.value, ast.Constant | ast.JoinedStr):
-                    lines.append(node.lineno)
-    return lines
+    return [
+        call.lineno
+        for call in calls_named(source, "record")
+        for keyword in call.keywords
+        if keyword.arg == "action" and isinstance(keyword.value, ast.Constant | ast.JoinedStr)
+    ]
 
 
 def test_every_audit_action_comes_from_the_enumeration():
     assert bare_actions('record(action="demand.viewed", by=u)\nrecord(action=f"demand.{a}")\n') == [1, 2]
     assert bare_actions("record(action=Action.DEMAND_VIEWED, by=u)\n") == []
-    offenders = [
-        f"{path.relative_to(ROOT)}:{line}"
-        for app in APPS
-        for path in sorted((ROOT / app).rglob("*.py"))
-        if "migrations" not in path.parts
-        for line in bare_actions(path.read_text(encoding="utf-8"))
-    ]
-    assert offenders == []
+    assert offenders_in(app_modules(), bare_actions) == []
 
 
 def hand_queued_tasks(source: str) -> list[int]:
     """Lines of `on_commit(…)` calls that queue a task themselves (a `.delay` anywhere in their arguments)."""
-    lines = []
-    for node in ast.walk(ast.parse(source)):
-        if (
-            isinstance(node, ast.Call)
-            and getattr(node.func, "attr", getattr(node.func, "id", "")) == "on_commit"
-        ):
-            inner = [n for arg in node.args for n in ast.walk(arg)]
-            if any(isinstance(n, ast.Attribute) and n.attr == "delay" for n in inner):
-                lines.append(node.lineno)
-    return lines
+    return [
+        call.lineno
+        for call in calls_named(source, "on_commit")
+        if any(isinstance(n, ast.Attribute) and n.attr == "delay" for arg in call.args for n in ast.walk(arg))
+    ]
 
 
 def test_tasks_are_queued_on_commit_through_one_helper():
     assert hand_queued_tasks(
         "transaction.on_commit(lambda: t.delay(1))\non_commit(partial(t.delay, 1))\non_commit(send)\n"
     ) == [1, 2]
-    offenders = [
-        f"{path.relative_to(ROOT)}:{line}"
-        for app in APPS
-        for path in sorted((ROOT / app).rglob("*.py"))
-        if "migrations" not in path.parts and path != ROOT / "itg" / "tasks.py"
-        for line in hand_queued_tasks(path.read_text(encoding="utf-8"))
-    ]
-    assert offenders == [], "queue it with itg.tasks.enqueue_on_commit(task, *args)"
+    modules = [p for p in app_modules() if p != ROOT / "itg" / "tasks.py"]
+    assert offenders_in(modules, hand_queued_tasks) == [], (
+        "queue it with itg.tasks.enqueue_on_commit(task, *args)"
+    )
 
 
 def test_one_rule_says_which_phone_numbers_are_valid():
@@ -161,13 +169,7 @@ def test_one_rule_says_which_phone_numbers_are_valid():
 
     from tracebacks.phones import e164, to_e164
 
-    asking = [
-        f"{path.relative_to(ROOT)}"
-        for app in APPS
-        for path in sorted((ROOT / app).rglob("*.py"))
-        if "is_valid_number" in (text := path.read_text(encoding="utf-8")) or "is_possible_number" in text
-    ]
-    assert asking == ["tracebacks/phones.py"]
+    assert modules_saying("is_valid_number", "is_possible_number") == ["tracebacks/phones.py"]
     assert e164("(202) 555-0143") == to_e164("202-555-0143") == "+12025550143"
     assert e164("011 44 20 7946 0958") == to_e164("+44 20 7946 0958") == "+442079460958"
     # possible but not valid (an exchange cannot start with 0): refused by every caller alike
@@ -222,16 +224,5 @@ def test_views_leave_the_mapping_of_service_errors_to_one_handler():
         "try:\n    f()\nexcept DjangoPermissionDenied as e:\n    raise PermissionDenied(str(e)) from None\n"
         "try:\n    f()\nexcept ValueError as e:\n    raise ValidationError(str(e))\n"
     ) == [3]
-    offenders = [
-        f"{path.relative_to(ROOT)}:{line}"
-        for path in view_modules()
-        for line in re_raised(path.read_text(encoding="utf-8"))
-    ]
-    assert offenders == [], "let itg.api_errors map it"
-    defined = [
-        f"{path.relative_to(ROOT)}"
-        for app in APPS
-        for path in sorted((ROOT / app).rglob("*.py"))
-        if "class StaleState" in path.read_text(encoding="utf-8")
-    ]
-    assert defined == ["itg/errors.py"]
+    assert offenders_in(view_modules(), re_raised) == [], "let itg.api_errors map it"
+    assert modules_saying("class StaleState") == ["itg/errors.py"]
