@@ -62,31 +62,23 @@ def rollup_refresh(days: Iterable[dt.date]) -> int:
             if r["d"] in wanted
         ]
         DailyRollup.objects.bulk_create(objs, batch_size=5000)
-        totals: dict[tuple, int] = defaultdict(int)
-        for o in objs:
-            totals[(o.day, o.campaign_id)] += o.calls
-        CampaignDay.objects.filter(day__in=chunk).delete()
-        CampaignDay.objects.bulk_create(
-            [CampaignDay(day=d, campaign_id=c, calls=n) for (d, c), n in totals.items()], batch_size=5000
-        )
-        by_state: dict[tuple, int] = defaultdict(int)
-        for o in objs:
-            by_state[(o.day, o.campaign_id, o.state)] += o.calls
-        CampaignStateDay.objects.filter(day__in=chunk).delete()
-        CampaignStateDay.objects.bulk_create(
-            [CampaignStateDay(day=d, campaign_id=c, state=st, calls=n) for (d, c, st), n in by_state.items()],
-            batch_size=5000,
-        )
-        by_place: dict[tuple, int] = defaultdict(int)
-        for o in objs:
-            by_place[(o.day, o.source, o.state)] += o.calls
-        SourceStateDay.objects.filter(day__in=chunk).delete()
-        SourceStateDay.objects.bulk_create(
-            [SourceStateDay(day=d, source=src, state=st, calls=n) for (d, src, st), n in by_place.items()],
-            batch_size=5000,
-        )
+        # The rollup summed over some of its dimensions: national campaign series, state pages' campaign
+        # series, and the per-source and per-state tables.
+        for model, fields in ((CampaignDay, ("day", "campaign_id")), (CampaignStateDay, ("day", "campaign_id", "state")),
+                              (SourceStateDay, ("day", "source", "state"))):  # fmt: skip
+            _rewrite_sums(model, fields, chunk, objs)
         written += len(objs)
     return written
+
+
+def _rewrite_sums(model, fields: tuple[str, ...], chunk: list[dt.date], objs: list[DailyRollup]) -> None:
+    totals: dict[tuple, int] = defaultdict(int)
+    for o in objs:
+        totals[tuple(getattr(o, f) for f in fields)] += o.calls
+    model.objects.filter(day__in=chunk).delete()
+    model.objects.bulk_create(
+        [model(**dict(zip(fields, key, strict=True)), calls=n) for key, n in totals.items()], batch_size=5000
+    )
 
 
 def days_between(first: dt.datetime | None, last: dt.datetime | None) -> list[dt.date]:
