@@ -74,6 +74,7 @@ def production_env(s3_url: str, bucket: str) -> dict:
         CELERY_BROKER_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7"),
         S3_BUCKET=bucket, S3_ENDPOINT_URL=s3_url, S3_ACCESS_KEY_ID="test", S3_SECRET_ACCESS_KEY="test",
         SECURE_SSL_REDIRECT="false", BEHIND_PROXY="true", EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ITG_CUSTODIAN_NAME="Load Bench Custodian",
     )  # fmt: skip
     return env
 
