@@ -21,6 +21,7 @@ _sys.path[:] = [p for p in _sys.path if _Path(p or ".").resolve() != _Path(__fil
 
 import argparse  # noqa: E402
 import base64  # noqa: E402
+import http.cookiejar  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
@@ -83,6 +84,8 @@ def setup_world(env: dict, n_ag: int, n_itg: int, n_prov: int) -> dict:
     """Migrate and create the people: AG staff in TX, ITG staff, providers with a hop each (in a child
     process with the production settings, so the files land in the bucket)."""
     subprocess.run([PY, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    # Production settings serve static files from the hashed manifest, as a deployment would.
+    subprocess.run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
     out = subprocess.run([PY, str(ROOT / "bench" / "load_world.py"), str(n_ag), str(n_itg), str(n_prov)],
                          cwd=ROOT, env=env, capture_output=True, text=True)  # fmt: skip
     if out.returncode:
@@ -117,21 +120,31 @@ def timed(stats: Stats, name: str, call, *, expect=(200,)):
         return None
 
 
+# Django marks its cookies Secure (production settings, TLS ended at the proxy); the bench talks to gunicorn
+# over plain http on 127.0.0.1 as the proxy would, so this process's clients send Secure cookies back anyway
+# (requests copies cookies into fresh jars, so the default policy itself is told).
+http.cookiejar.DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
+
+
 def login(base: str, email: str, password: str, key: str) -> requests.Session:
     from django_otp.oath import TOTP
 
     session = requests.Session()
     session.headers["X-Forwarded-Proto"] = "https"  # BEHIND_PROXY: Django sees the request as secure
-    session.hooks["response"].append(
-        lambda r, *a, **k: [setattr(c, "secure", False) for c in session.cookies]
-    )
+    # ... so its CSRF check wants a same-origin https Referer on every POST
+    session.headers["Referer"] = base.replace("http://", "https://", 1) + "/"
     code = f"{TOTP(bytes.fromhex(key)).token():06d}"
     session.get(f"{base}/accounts/login/", timeout=30)
     token = session.cookies.get("csrftoken", "")
     session.post(f"{base}/accounts/login/", data={"username": email, "password": password,
-                 "csrfmiddlewaretoken": token}, headers={"Referer": f"{base}/accounts/login/"}, timeout=30)  # fmt: skip
-    session.post(f"{base}/accounts/two-factor/", data={"code": code, "csrfmiddlewaretoken": token, "next": "/"},
-                 headers={"Referer": f"{base}/accounts/two-factor/"}, timeout=30)  # fmt: skip
+                 "csrfmiddlewaretoken": token}, timeout=30)  # fmt: skip
+    token = session.cookies.get("csrftoken", token)  # Django rotates the CSRF token at login
+    answer = session.post(f"{base}/accounts/two-factor/", data={"code": code, "csrfmiddlewaretoken": token,
+                          "next": "/"}, timeout=30)  # fmt: skip
+    if "/accounts/" in answer.url:
+        raise SystemExit(
+            f"login of {email} did not reach the site (ended on {answer.url}, {answer.status_code})"
+        )
     return session
 
 
