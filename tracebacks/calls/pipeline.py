@@ -268,8 +268,7 @@ def _finish_as_repeat(job: ImportJob, earlier: ImportJob) -> ImportJob:
         ImportJob.objects.filter(pk=job.pk).update(
             rows_read=earlier.rows_read, created=0, duplicates=earlier.created + earlier.duplicates,
             rejected=earlier.rejected, lines_done=earlier.lines_done, chunks_done=earlier.chunks_done,
-            options={**_settings_of(job), **({"path": job.options["path"]} if "path" in job.options else {}),
-                     "same_as": earlier.pk},
+            options={**job.options, "same_as": earlier.pk},
         )  # fmt: skip
     job.refresh_from_db()
     return _finish(job, link=False)

@@ -87,9 +87,8 @@ def import_job_create(
         with file.open("rb") as handle:
             _preflight(decl, job, handle)
             handle.seek(0)
-            job.sha256 = hashlib.file_digest(
-                handle, "sha256"
-            ).hexdigest()  # a repeat is known without reading
+            # The file's digest: an import of the same bytes again is known without reading them.
+            job.sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
         return _save_job(job, decl, None, by, enqueue)
     name = (getattr(upload, "name", "") or "upload").rsplit("/", 1)[-1][:255]
     if not upload or not upload.size:
