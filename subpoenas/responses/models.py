@@ -178,7 +178,8 @@ class Response(models.Model):
     """One version of the ITG's response to a demand: frozen content, then one signed PDF.
 
     A delivered version never changes; a correction is a new version with its own reason and its own
-    Bates range. `status` is written only by `subpoenas.responses.services` with compare-and-set.
+    Bates range. `status` is written only by `subpoenas.responses.workflow.move` (compare-and-set), for
+    the steps `subpoenas.responses.services` takes.
     """
 
     class Status(models.TextChoices):

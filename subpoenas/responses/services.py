@@ -1,4 +1,5 @@
-"""Writes of a response version: prepare (freeze), render and sign, deliver. The one writer of `status`.
+"""Writes of a response version: prepare (freeze), render and sign, deliver. Each state change is a step of
+`subpoenas.responses.workflow`, whose `move` is the one writer of `status` (a compare-and-set).
 
 Why the order of signing: rendering and signing take seconds, so they run outside any transaction; the
 result is registered in one short transaction that locks the demand's Bates counter, checks the range it
@@ -16,15 +17,17 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from itg.audit.actions import Action, Outcome
 from itg.audit.services import record
+from itg.errors import StaleState
 from itg.pdf import BatesPdf, render_bates_pdf
 from itg.tasks import enqueue_on_commit
 from subpoenas import workflow
 from subpoenas.models import LegalDemand
+from subpoenas.responses import workflow as steps
 from subpoenas.responses.assemble import package_for, snapshot_of
 from subpoenas.responses.evidence import evidence_editable
 from subpoenas.responses.issuing import SignedFile, discard_stored, issued_document_create, pdf_sign_and_store
@@ -106,35 +109,32 @@ def response_retry(*, response: Response, by) -> Response:
     """Queue a failed version again (after fixing the signing configuration, for instance)."""
     if not by.is_itg_staff:
         raise PermissionDenied("Only ITG staff sign responses.")
-    if not Response.objects.filter(pk=response.pk, status=R.FAILED).update(
-        status=R.QUEUED, error="", progress=0
-    ):
+    if not steps.move(response, "retry", error="", progress=0):
         raise ValidationError("Only a version whose signing failed can be retried.")
-    response.status = R.QUEUED
     record(action=Action.RESPONSE_PREPARED, by=by, obj=response, changes={"retry": True})
     _queue(response)
     return response
 
 
 def _claim(response_id: int) -> Response | None:
-    """Take the version for rendering (compare-and-set); None when it is done or another worker has it."""
+    """Take the version for rendering (compare-and-set); None when it is done or another worker has it.
+    A failed version is taken too: why a redelivered task may do so is in `subpoenas.responses.workflow`."""
     now = timezone.now()
-    claimable = Response.objects.filter(
-        pk=response_id, status__in=[R.QUEUED, R.FAILED]
-    ) | Response.objects.filter(pk=response_id, status=R.RENDERING, started_at__lt=now - STALE_RENDER)
-    if not claimable.update(
-        status=R.RENDERING, started_at=now, progress=5, progress_label="Collecting the records"
+    if not steps.move(
+        response_id,
+        "claim",
+        when=steps.claim_condition(now, STALE_RENDER),
+        started_at=now,
+        progress=5,
+        progress_label="Collecting the records",
     ):
         return None
     return Response.objects.select_related("demand__issuing_office", "created_by").get(pk=response_id)
 
 
 def _progress(response: Response, percent: int, label: str) -> None:
-    Response.objects.filter(pk=response.pk, status=R.RENDERING).update(
-        progress=percent,
-        progress_label=label,
-        started_at=timezone.now(),  # the heartbeat of a live render
-    )
+    # The heartbeat of a live render: a claim whose `started_at` stops moving is taken over or swept.
+    steps.move(response.pk, "progress", progress=percent, progress_label=label, started_at=timezone.now())
 
 
 def _render(response: Response, start: int) -> BatesPdf:
@@ -193,8 +193,13 @@ def responses_sweep_stale() -> dict:
         "created_by"
     ):
         with transaction.atomic():
-            if Response.objects.filter(pk=response.pk, status=R.RENDERING, started_at__lt=cutoff).update(
-                status=R.FAILED, error=LOST_WORKER, progress=0, progress_label=""
+            if steps.move(
+                response,
+                "fail_lost",
+                when=Q(started_at__lt=cutoff),
+                error=LOST_WORKER,
+                progress=0,
+                progress_label="",
             ):
                 failed += 1
                 record(action=Action.RESPONSE_SIGN_FAILED, by=response.created_by, obj=response,
@@ -234,11 +239,16 @@ def _register(response: Response, rendered: BatesPdf, signed: SignedFile) -> Res
     counter.last = rendered.last
     counter.save(update_fields=["last"])
     now = timezone.now()
-    if not Response.objects.filter(pk=response.pk, status=R.RENDERING, document__isnull=True).update(
-        status=R.SIGNED, document=document, progress=100, progress_label="Signed", error=""
+    if not steps.move(
+        response,
+        "sign",
+        when=Q(document__isnull=True),
+        document=document,
+        progress=100,
+        progress_label="Signed",
+        error="",
     ):
-        raise ValidationError("This version was signed by another worker a moment ago.")
-    response.status, response.document = R.SIGNED, document
+        raise StaleState("This version was signed by another worker a moment ago.")
     if demand.status == S.RESPONSE_READY:
         demand_transition(demand=demand, action="sign_response", by=response.created_by)
     record(
@@ -253,9 +263,7 @@ def _fail(response: Response, error: Exception) -> None:
     message = str(error) or error.__class__.__name__
     logger.exception("Signing response %s failed", response.pk)
     with transaction.atomic():
-        Response.objects.filter(pk=response.pk, status=R.RENDERING).update(
-            status=R.FAILED, error=message[:2000], progress=0, progress_label=""
-        )
+        steps.move(response.pk, "fail", error=message[:2000], progress=0, progress_label="")
         record(
             action=Action.RESPONSE_SIGN_FAILED, by=response.created_by, obj=response, outcome=Outcome.FAILED,
             reason=message[:500],
@@ -269,11 +277,8 @@ def response_deliver(*, response: Response, by) -> Response:
         raise PermissionDenied("Only ITG staff deliver responses.")
     demand = LegalDemand.objects.select_for_update().get(pk=response.demand_id)
     now = timezone.now()
-    if not Response.objects.filter(pk=response.pk, status=R.SIGNED).update(
-        status=R.DELIVERED, delivered_by=by, delivered_at=now
-    ):
+    if not steps.move(response, "deliver", delivered_by=by, delivered_at=now):
         raise ValidationError("Only a signed version awaiting delivery can be delivered.")
-    response.status, response.delivered_by, response.delivered_at = R.DELIVERED, by, now
     if demand.status == S.RESPONSE_SIGNED and "deliver" in workflow.allowed_actions(by, demand):
         # One notice for the requester: the delivery notice below, with the download link, not a bare status change.
         demand_transition(demand=demand, action="deliver", by=by, notify=False)
