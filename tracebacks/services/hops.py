@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -142,22 +143,20 @@ def _answer_changes(old: str, hop: Hop, data: AnswerIn, checked: CheckedFile | N
 
 
 def _store_answer(hop: Hop, data: AnswerIn, now: datetime, attachment_key: str) -> None:
-    hop.answer, hop.upstream, hop.answered_at = data.answer, data.upstream, now
-    hop.attestation, hop.origid, hop.signer = data.attestation, data.origid, data.signer.strip()[:200]
-    hop.customer, hop.notes = data.customer.strip()[:300], data.notes.strip()
-    hop.is_late = hop.is_late or now > hop.due_at
-    hop.response_seconds = max(0, int((now - hop.asked_at).total_seconds()))
+    fields = {
+        "upstream": data.upstream, "answered_at": now, "attestation": data.attestation, "origid": data.origid,
+        "signer": data.signer.strip()[:200], "customer": data.customer.strip()[:300], "notes": data.notes.strip(),
+        "is_late": hop.is_late or now > hop.due_at,
+        "response_seconds": max(0, int((now - hop.asked_at).total_seconds())),
+    }  # fmt: skip
     if data.answer == A.CUSTOMER and hop.sequence > 1:
-        hop.role = Hop.Role.ORIGINATING
+        fields["role"] = Hop.Role.ORIGINATING
     if data.answer == A.UPSTREAM and data.upstream.is_foreign:
-        hop.role = Hop.Role.GATEWAY  # the last US hop: the point of entry for a call from abroad
+        fields["role"] = Hop.Role.GATEWAY  # the last US hop: the point of entry for a call from abroad
     if attachment_key:
-        hop.attachment = attachment_key
-    fields = ["answer", "upstream", "answered_at", "attestation", "origid", "signer", "customer", "notes",
-              "is_late", "response_seconds", "role", "attachment"]  # fmt: skip
-    if not Hop.objects.filter(pk=hop.pk, answer__in=workflow.ANSWERABLE_HOP).exists():
+        fields["attachment"] = attachment_key
+    if not workflow.hop_move(hop, "answer", data.answer, **fields):
         raise StaleState("This request was answered a moment ago.")
-    hop.save(update_fields=fields)
 
 
 def _advance(traceback: Traceback, hop: Hop, data: AnswerIn, now: datetime, actor_email: str) -> None:
@@ -188,12 +187,10 @@ def hop_mark_no_response(*, hop_id: int, now: datetime | None = None) -> bool:
     if hop is None:
         return False
     traceback = Traceback.objects.select_for_update().get(pk=hop.traceback_id)
-    changed = Hop.objects.filter(pk=hop_id, answer=A.PENDING, due_at__lt=now).update(
-        answer=A.NO_RESPONSE, flagged=True, is_late=True
-    )
-    if not changed:
+    if not workflow.hop_move(
+        hop, "no_response", A.NO_RESPONSE, when=Q(due_at__lt=now), flagged=True, is_late=True
+    ):
         return False
-    hop.answer = A.NO_RESPONSE
     record(
         action=Action.HOP_NO_RESPONSE,
         obj=hop,
@@ -254,10 +251,11 @@ def hop_reassign(
         raise ValidationError({"provider": f"{provider.business_name} is already on this call's path."})
     now = now or timezone.now()
     old = hop.provider.business_name
-    Hop.objects.filter(pk=hop.pk).update(
-        provider=provider, asked_at=now, due_at=hop_due_at(now, provider.time_zone), answer=A.PENDING,
+    if not workflow.hop_move(
+        hop, "reassign", A.PENDING, provider=provider, asked_at=now, due_at=hop_due_at(now, provider.time_zone),
         flagged=False, is_late=False, notified_at=None, notes=note.strip(),
-    )  # fmt: skip
+    ):  # fmt: skip
+        raise StaleState("This hop was answered a moment ago; reload it.")
     hop.refresh_from_db()
     record(
         action=Action.HOP_REASSIGNED,
