@@ -9,11 +9,14 @@
   DRF's own again (`itg.api_errors` maps them: 403, 400, 409), and `itg.errors.StaleState` is the one stale error.
 - A task is queued after commit through `itg.tasks.enqueue_on_commit`, never a hand-written
   `transaction.on_commit(lambda: task.delay(…))`.
+- A response version's status and a hop's answer are written only by their workflow module's compare-and-set
+  (`subpoenas.responses.workflow.move`, `tracebacks.workflow.hop_move`).
 """
 
 from __future__ import annotations
 
 import ast
+from functools import partial
 from pathlib import Path
 
 from django.apps import apps
@@ -226,3 +229,105 @@ def test_views_leave_the_mapping_of_service_errors_to_one_handler():
     ) == [3]
     assert offenders_in(view_modules(), re_raised) == [], "let itg.api_errors map it"
     assert modules_saying("class StaleState") == ["itg/errors.py"]
+
+
+# The state of a response version and of a hop has one writer each: the workflow module's compare-and-set.
+STATE_WRITERS = {
+    # model, its state field, the related names that reach it: the one module allowed to write it
+    ("Response", "status", "responses"): "subpoenas/responses/workflow.py",
+    ("Hop", "answer", "hops"): "tracebacks/workflow.py",
+}
+
+
+def _receiver_root(node: ast.AST) -> ast.AST:
+    """The start of a chain such as `Response.objects.filter(…).update`: the `Response` (or `demand`)."""
+    while isinstance(node, ast.Attribute | ast.Call | ast.Subscript):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node
+
+
+def _names_in_chain(node: ast.AST) -> set[str]:
+    names = set()
+    while isinstance(node, ast.Attribute | ast.Call | ast.Subscript):
+        if isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return names
+
+
+def _lists_field(node: ast.AST | None, field: str) -> bool:
+    return isinstance(node, ast.List | ast.Tuple | ast.Set) and any(
+        isinstance(e, ast.Constant) and e.value == field for e in node.elts
+    )
+
+
+def state_writes(source: str, model: str, field: str, related: str) -> list[int]:
+    """Lines that write `model.field` in a module that imports `model`: a queryset `update(field=…)` or
+    `create(field=…)` on `model` (its manager, a related manager named `related`, or a queryset kept in a
+    variable), `Model(field=…)`, `save(update_fields=[…field…])`, `bulk_update(…, [field])`, or an
+    assignment `<hop or response>.field = …` (the usual idiom before a save)."""
+    tree = ast.parse(source)
+    imported = any(
+        isinstance(n, ast.ImportFrom) and n.module and n.module.endswith("models") and
+        any(a.name == model for a in n.names)
+        for n in ast.walk(tree)
+    )  # fmt: skip
+    if not imported:
+        return []
+    return sorted({node.lineno for node in ast.walk(tree) if _writes(node, model, field, related)})
+
+
+def _writes(node: ast.AST, model: str, field: str, related: str) -> bool:
+    if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        flat = [t for target in targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
+        return any(
+            isinstance(t, ast.Attribute) and t.attr == field and isinstance(t.value, ast.Name)
+            and model.lower() in t.value.id.lower()
+            for t in flat
+        )  # fmt: skip
+    if not isinstance(node, ast.Call):
+        return False
+    keywords = {k.arg for k in node.keywords}
+    name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+    if name in {"update", "create", "get_or_create", "update_or_create"} and field in keywords:
+        root, chain = _receiver_root(node.func), _names_in_chain(node.func)
+        if isinstance(root, ast.Name) and root.id[:1].isupper():
+            return root.id == model  # `Response.objects…`, never another model's manager
+        return related in chain or "objects" not in chain  # `demand.responses…`, a queryset in a variable
+    if name == "save":
+        return any(k.arg == "update_fields" and _lists_field(k.value, field) for k in node.keywords)
+    if name == "bulk_update":
+        return any(_lists_field(a, field) for a in node.args[1:2])
+    return name == model and field in keywords
+
+
+def test_the_check_catches_a_response_status_or_hop_answer_written_outside_its_workflow():
+    source = (
+        "from subpoenas.responses.models import Response\n"
+        "Response.objects.filter(pk=1, status='failed').update(status='queued')\n"
+        "demand.responses.filter(status='signed').update(status='delivered')\n"
+        "claimable = Response.objects.filter(pk=1)\n"
+        "claimable.update(status='rendering')\n"
+        "response.status = 'signed'\n"
+        "response.save(update_fields=['status', 'error'])\n"
+        "Response.objects.bulk_update(rows, ['status'])\n"
+        "Response.objects.create(demand=d, status='signed')\n"
+        "LegalDemand.objects.filter(pk=1).update(status='closed')\n"
+        "Response.objects.filter(pk=1).update(progress=5)\n"
+        "demand.status = 'delivered'\n"
+    )
+    assert state_writes(source, "Response", "status", "responses") == [2, 3, 5, 6, 7, 8, 9]
+    hops = "from tracebacks.models import Hop\nhop.answer = 'refused'\nHop.objects.filter(pk=1).update(answer='pending')\n"
+    assert state_writes(hops, "Hop", "answer", "hops") == [2, 3]
+    assert state_writes(hops.replace("Hop\n", "Traceback\n", 1), "Hop", "answer", "hops") == []
+
+
+def test_a_response_status_and_a_hop_answer_are_written_only_by_their_workflow_module():
+    for (model, field, related), writer in STATE_WRITERS.items():
+        found = partial(state_writes, model=model, field=field, related=related)
+        assert found((ROOT / writer).read_text(encoding="utf-8")) != [], f"the check does not see {writer}"
+        others = [p for p in app_modules() if p != ROOT / writer]
+        assert offenders_in(others, found) == [], (
+            f"write {model}.{field} through {writer} (its compare-and-set)"
+        )
