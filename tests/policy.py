@@ -61,6 +61,9 @@ ARGS = {
     "responses:retry": lambda w: {"pk": w.response.pk},
     "responses:deliver": lambda w: {"pk": w.response.pk},
     "responses:download": lambda w: {"pk": w.response.pk},
+    # The world's response answers from a scope and cites no letter: every role that may see it gets 404.
+    # tests/test_responses_letters.py covers a cited letter, role by role.
+    "responses:letter": lambda w: {"pk": w.response.pk, "reference": "ITG-NL-MISSING"},
     "providers:import_detail": lambda w: {"pk": MISSING},
     "registry:detail": lambda w: {"pk": w.provider.pk},
     "registry:contact": lambda w: {"pk": w.provider.pk},
@@ -253,6 +256,7 @@ POLICY: dict[str, str] = {
     "responses:deliver": "login 403   403   403   403   403   403   405   405   403   login login",
     "responses:demand": "login 200   200   200   200   404   404   200   200   403   login login",
     "responses:download": "login 200   200   200   200   404   404   200   200   403   login login",
+    "responses:letter": "login 404   404   404   404   404   404   404   404   403   login login",
     "responses:prepare": "login 403   403   403   403   403   403   405   405   403   login login",
     "responses:propose": "login 403   403   403   403   403   403   405   405   403   login login",
     "responses:remove": "login 403   403   403   403   403   403   405   405   403   login login",

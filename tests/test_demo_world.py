@@ -91,6 +91,18 @@ def _assert_demo_letters() -> None:
     cited = {x["reference"] for a in Alert.objects.filter(status="sent") for n in a.packet["prior_notices"]
              for x in n["letters"]}  # fmt: skip
     assert cited & {first.reference, other.reference}, cited
+    # The delivered demo response answers a request for those providers' traceback history: its findings
+    # exhibit lists all three letters, and its signed PDF carries them as sent.
+    from subpoenas.responses.demo import DEMO_CAPTION
+    from subpoenas.responses.models import Response
+    from subpoenas.responses.selectors import letters_cited_by
+
+    [response] = Response.objects.filter(demand__caption=DEMO_CAPTION)
+    assert response.status == "delivered" and letters_cited_by(response) == {
+        first.reference, other.reference, again.reference}  # fmt: skip
+    [history] = [r["findings"] for r in response.snapshot["requests"] if r["findings"]]
+    assert history["kind"] == "provider_history" and {r["provider_id"] for r in history["rows"]} == {
+        first.provider_id, other.provider_id}  # fmt: skip
 
 
 def _call_counts() -> dict:

@@ -10,7 +10,7 @@ from django.views import View
 
 from itg.accounts.models import Office
 from itg.accounts.roles import ITGAdminRequiredMixin, ITGStaffRequiredMixin, MatterUserRequiredMixin
-from itg.audit.actions import Action, Outcome
+from itg.audit.actions import Action
 from itg.audit.services import record
 from subpoenas.alerts import recipient, selectors, services, subscriptions
 from subpoenas.alerts.forms import (
@@ -23,9 +23,8 @@ from subpoenas.alerts.forms import (
 )
 from subpoenas.alerts.models import Alert, AlertRule, Subscription
 from subpoenas.alerts.packet import packet_csv, packet_json
+from subpoenas.downloads import cited_letter_download
 from subpoenas.responses.issuing import open_issued
-from tracebacks.ecosystem.letters.selectors import letter_by_reference
-from tracebacks.ecosystem.letters.services import letter_bytes
 
 
 def _refuse(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
@@ -137,28 +136,20 @@ class PacketDownloadView(MatterUserRequiredMixin, View):
 
 
 class AlertLetterView(MatterUserRequiredMixin, View):
-    """A signed notice letter the alert's packet cites, for those who may see the alert: the only way an AG
-    user reaches a letter (issue 11, access). A letter not cited by this alert is a 404, recorded."""
+    """A signed notice letter the alert's packet cites, for those who may see the alert (a delivered
+    response's letters are reached the same way: `subpoenas.downloads.cited_letter_download`). A letter not
+    cited by this alert is a 404, recorded."""
 
     def get(self, request: HttpRequest, pk: int, reference: str) -> HttpResponse:
         alert = selectors.alert_for(request.user, pk, denied=Action.ALERT_DOWNLOAD_DENIED)
-        cited = {
+        cited = set() if alert.is_draft else {
             x["reference"]
             for n in (alert.packet or {}).get("prior_notices", [])
             for x in n.get("letters", [])
-        }
-        letter = letter_by_reference(reference) if reference in cited and not alert.is_draft else None
-        if letter is None:
-            record(action=Action.LETTER_DOWNLOAD_DENIED, by=request.user, outcome=Outcome.DENIED,
-                   object_type="ecosystem.noticeletter", object_id=reference[:64],
-                   reason=f"not cited by alert {alert.reference}")  # fmt: skip
-            raise Http404("This alert cites no such letter.")
+        }  # fmt: skip
         copy = selectors.copy_for(request.user, alert)
-        record(action=Action.LETTER_DOWNLOADED, by=request.user, obj=copy or alert,
-               changes={"letter": letter.reference, "sha256": letter.sha256})  # fmt: skip
-        response = HttpResponse(letter_bytes(letter), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{letter.reference}.pdf"'
-        return response
+        return cited_letter_download(by=request.user, reference=reference, cited=cited, via=copy or alert,
+                                     cited_by=f"alert {alert.reference}")  # fmt: skip
 
 
 def _own_copy(request: HttpRequest, pk: int):

@@ -6,15 +6,19 @@ their hops (with provider and upstream), and nothing per row.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from itg.calendar import tz_for
+from itg.pdf import DataExhibit
 from itg.signing import signer_from_settings
 from subpoenas.models import LegalDemand
 from subpoenas.responses.models import EvidenceLink, EvidenceQuery, RequestAnswer, Response
 from subpoenas.responses.package import (
+    CitedLetter,
     FindingsExhibit,
     HopRow,
     Package,
@@ -22,11 +26,16 @@ from subpoenas.responses.package import (
     TracebackExhibit,
     traceback_label,
 )
+from tracebacks.ecosystem.evidence import notice_letter_rows
+from tracebacks.ecosystem.letters.selectors import letters_by_reference
+from tracebacks.ecosystem.letters.services import letter_bytes
 from tracebacks.models import Hop, Traceback
 
 
 def snapshot_of(demand: LegalDemand) -> dict:
-    """Each request's answer and linked tracebacks, as they stand: frozen into a response version."""
+    """Each request's answer and linked tracebacks, as they stand: frozen into a response version (with,
+    beside each findings table, the notice letters its providers had been sent by now)."""
+    now = timezone.now()
     answers = {a.request_id: a for a in RequestAnswer.objects.filter(request__demand=demand)}
     links: dict[int, list[int]] = {}
     for request_id, tb_id in EvidenceLink.objects.filter(request__demand=demand).values_list(
@@ -47,17 +56,18 @@ def snapshot_of(demand: LegalDemand) -> dict:
                 "answer": answer.kind if answer else "",
                 "objection": answer.objection if answer else "",
                 "tracebacks": sorted(links.get(request.pk, [])),
-                "findings": _findings_of(latest.get(request.pk)),
+                "findings": _findings_of(latest.get(request.pk), now),
             }
         )
     return {"requests": rows}
 
 
-def _findings_of(query: EvidenceQuery | None) -> dict | None:
+def _findings_of(query: EvidenceQuery | None, now) -> dict | None:
     """The findings table a request is answered with, frozen as its last query produced it (None when the
-    request was answered from its scope)."""
+    request was answered from its scope), and the notice letters sent to its providers up to `now`."""
     if query is None or query.kind == EvidenceQuery.Kind.SCOPE:
         return None
+    letters = notice_letter_rows((r["provider_id"] for r in query.result_rows), now)
     return {
         "kind": query.kind,
         "title": query.get_kind_display(),
@@ -66,6 +76,8 @@ def _findings_of(query: EvidenceQuery | None) -> dict | None:
         "until": query.criteria["until"],
         "run_at": query.run_at.isoformat(),
         "rows": query.result_rows,
+        "letters": letters,
+        "letters_as_of": now.isoformat(),
     }
 
 
@@ -129,8 +141,30 @@ def findings_exhibits(snap: list[dict]) -> list[FindingsExhibit]:
         if f := r.get("findings"):
             out.append(FindingsExhibit(number=len(out) + 1, request=r["number"], kind=f["kind"], title=f["title"],
                                        description=f["description"], since=f["since"], until=f["until"],
-                                       rows=tuple(f["rows"])))  # fmt: skip
+                                       rows=tuple(f["rows"]), letters_as_of=f.get("letters_as_of", ""),
+                                       letters=tuple(CitedLetter.of(x) for x in f.get("letters", ()))))  # fmt: skip
     return out
+
+
+def letter_files(package: Package) -> list[DataExhibit]:
+    """The signed PDFs of the letters the package cites, byte for byte as sent, to embed beside the data
+    files (one query, one read per letter). A stored file whose SHA-256 is not the one registered when the
+    letter was sent, and frozen in the snapshot, stops the render: the package must carry what was sent."""
+    cited = package.cited_letters
+    stored = letters_by_reference([x.reference for x in cited])
+    files = []
+    for x in cited:
+        letter = stored.get(x.reference)
+        data = letter_bytes(letter) if letter is not None else b""
+        if hashlib.sha256(data).hexdigest() != x.sha256:
+            raise ValueError(
+                f"The stored file of notice letter {x.reference} is missing or is not the one sent (its SHA-256 "
+                "differs from the register's): restore it from the backup before signing this response."
+            )
+        files.append(
+            DataExhibit(x.file_name, data, f"Notice letter {x.reference} to {x.provider_name}, as sent")
+        )
+    return files
 
 
 def package_for(response: Response) -> Package:

@@ -108,6 +108,80 @@ class TracebackExhibit:
         return _minute(self.call_at)
 
 
+def _utc(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value).astimezone(dt.UTC) if value else None
+
+
+@dataclass(frozen=True)
+class CitedLetter:
+    """A signed notice letter sent to a provider of a findings exhibit, as the snapshot froze it (its
+    acknowledgement as it stood when the version was prepared). The package embeds the letter's signed PDF,
+    so its SHA-256 is listed, under the signature, with the other embedded files."""
+
+    reference: str
+    kind: str
+    provider_id: int
+    provider_name: str
+    rmd_number: str
+    about: str
+    sent_at: dt.datetime
+    criteria: tuple[str, ...]
+    rules: tuple[str, ...]
+    acknowledged_at: dt.datetime | None
+    acknowledged_via: str  # "link" (the e-mailed one-time link) or "api" (the provider API)
+    sha256: str
+    bates_first: int
+    bates_last: int
+
+    @classmethod
+    def of(cls, row: dict) -> CitedLetter:
+        return cls(
+            reference=row["reference"], kind=row["kind"], provider_id=row["provider_id"],
+            provider_name=row["provider_name"], rmd_number=row["rmd_number"], about=row["about"],
+            sent_at=_utc(row["sent_at"]), criteria=tuple(row["criteria"]), rules=tuple(row["rules"]),
+            acknowledged_at=_utc(row["acknowledged_at"]), acknowledged_via=row["acknowledged_via"],
+            sha256=row["sha256"], bates_first=row["bates_first"], bates_last=row["bates_last"],
+        )  # fmt: skip
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.reference}.pdf"
+
+    @property
+    def sent_on(self) -> str:
+        return self.sent_at.strftime("%Y-%m-%d")
+
+    @property
+    def provider_cell(self) -> str:
+        return f"{self.provider_name} ({self.rmd_number or 'no RMD filing'})"
+
+    @property
+    def is_downstream(self) -> bool:
+        return self.about != self.provider_name
+
+    @property
+    def rules_cell(self) -> str:
+        title = "47 CFR "  # every rule a letter cites is in Title 47: named once, its sections after it
+        if self.rules and all(r.startswith(title) for r in self.rules):
+            cited = title + ", ".join(r.removeprefix(title) for r in self.rules)
+        else:
+            cited = "; ".join(self.rules)
+        found = " ".join(f"({c})" for c in self.criteria)
+        return f"Finding{'s' if len(self.criteria) > 1 else ''} {found}; {cited}" if found else cited
+
+    @property
+    def acknowledged_cell(self) -> str:
+        if self.acknowledged_at is None:
+            return "Not acknowledged"
+        via = {"link": " (link)", "api": " (API)"}.get(self.acknowledged_via, "")
+        return f"{self.acknowledged_at:%Y-%m-%d}{via}"
+
+    def against(self, since: str, until: str) -> str:
+        """Where the letter falls against the findings' window (UTC days): before it, within it, after it."""
+        day = self.sent_on
+        return "before" if day < since else "after" if day > until else "within"
+
+
 @dataclass(frozen=True)
 class FindingsExhibit:
     """A request answered from the findings: the table the saved query produced (frozen in the snapshot),
@@ -121,10 +195,21 @@ class FindingsExhibit:
     since: str
     until: str
     rows: tuple[dict, ...]
+    letters: tuple[CitedLetter, ...] = ()  # sent to its providers up to `letters_as_of` (a version frozen
+    letters_as_of: str = ""  # before letters were evidence has none, and says nothing about them)
 
     @property
     def label(self) -> str:
         return f"F{self.number}"
+
+    @property
+    def letters_date(self) -> str:
+        return self.letters_as_of[:10]
+
+    @property
+    def printed_letters(self) -> list[tuple[CitedLetter, str]]:
+        """Each letter with where it falls against the window, as the exhibit's letters table prints it."""
+        return [(x, x.against(self.since, self.until)) for x in self.letters]
 
     @property
     def printed(self) -> list[dict]:
@@ -176,6 +261,12 @@ class Package:
     @property
     def hop_count(self) -> int:
         return sum(len(e.hops) for e in self.exhibits)
+
+    @property
+    def cited_letters(self) -> list[CitedLetter]:
+        """The notice letters the findings exhibits list, each once, oldest first: embedded as signed."""
+        seen = {x.reference: x for f in self.findings for x in f.letters}
+        return sorted(seen.values(), key=lambda x: (x.sent_at, x.reference))
 
 
 CSV_COLUMNS = [

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from cases.access import can_see_case, object_for
 from itg.audit.actions import Action
 from subpoenas.models import DemandRequest, LegalDemand
 from subpoenas.responses.models import EvidenceLink, EvidenceQuery, IssuedDocument, RequestAnswer, Response
+from subpoenas.responses.package import CitedLetter
 from subpoenas.selectors import demands_visible_to, matter_of
+from tracebacks.ecosystem.evidence import notice_letter_rows
 from tracebacks.models import Traceback
 
 
@@ -62,6 +66,15 @@ def response_for(user, pk, *, action: str = Action.RESPONSE_VIEW_DENIED) -> Resp
                       matter_of=matter_of(Response, "demand__"))  # fmt: skip
 
 
+def letters_cited_by(response: Response) -> set[str]:
+    """The references of the notice letters a version's findings exhibits list (frozen in its snapshot)."""
+    return {
+        x["reference"]
+        for r in response.snapshot.get("requests", [])
+        for x in (r.get("findings") or {}).get("letters", [])
+    }
+
+
 def versions_visible_to(user, demand: LegalDemand) -> list[Response]:
     """The versions of a demand's response this user may see, newest first (one query)."""
     versions = Response.objects.filter(demand=demand).select_related("document", "created_by", "delivered_by")
@@ -92,6 +105,8 @@ class RequestWork:
 
         return suggested_kind(self.request)
 
+    letters: list[CitedLetter] = field(default_factory=list)  # sent so far to the providers of its findings
+
     @property
     def findings_rows(self) -> list[dict]:
         q = self.last_query
@@ -100,7 +115,8 @@ class RequestWork:
 
 def request_work(demand: LegalDemand) -> list[RequestWork]:
     """Every request of the demand with its evidence: four queries whatever the number of links
-    (requests, answers, links with tracebacks and campaigns, queries)."""
+    (requests, answers, links with tracebacks and campaigns, queries), and a fifth, for the notice letters
+    sent so far to the providers of the findings, when a request is answered from them."""
     requests = list(demand.requests.order_by("number"))
     answers = {a.request_id: a for a in RequestAnswer.objects.filter(request__demand=demand)}
     links: dict[int, list[EvidenceLink]] = {}
@@ -109,7 +125,14 @@ def request_work(demand: LegalDemand) -> list[RequestWork]:
     queries: dict[int, EvidenceQuery] = {}
     for query in EvidenceQuery.objects.filter(request__demand=demand).order_by("run_at", "pk"):
         queries[query.request_id] = query
-    return [RequestWork(r, answers.get(r.pk), links.get(r.pk, []), queries.get(r.pk)) for r in requests]
+    work = [RequestWork(r, answers.get(r.pk), links.get(r.pk, []), queries.get(r.pk)) for r in requests]
+    providers = {row["provider_id"] for w in work for row in w.findings_rows}
+    if providers:
+        sent = notice_letter_rows(providers, timezone.now())
+        for w in work:
+            mine = {row["provider_id"] for row in w.findings_rows}
+            w.letters.extend(CitedLetter.of(x) for x in sent if x["provider_id"] in mine)
+    return work
 
 
 @dataclass(frozen=True)

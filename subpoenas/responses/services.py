@@ -28,7 +28,7 @@ from itg.tasks import enqueue_on_commit
 from subpoenas import workflow
 from subpoenas.models import LegalDemand
 from subpoenas.responses import workflow as steps
-from subpoenas.responses.assemble import package_for, snapshot_of
+from subpoenas.responses.assemble import letter_files, package_for, snapshot_of
 from subpoenas.responses.evidence import evidence_editable
 from subpoenas.responses.issuing import SignedFile, discard_stored, issued_document_create, pdf_sign_and_store
 from subpoenas.responses.models import BatesCounter, IssuedDocument, Response
@@ -139,7 +139,7 @@ def _progress(response: Response, percent: int, label: str) -> None:
 
 def _render(response: Response, start: int) -> BatesPdf:
     package = package_for(response)
-    exhibits = data_exhibits(package)
+    exhibits = data_exhibits(package) + letter_files(package)
     package = with_manifest(package, exhibits)
     _progress(response, 20, f"Rendering {len(package.exhibits)} exhibits")
     return render_bates_pdf(

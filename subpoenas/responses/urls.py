@@ -16,4 +16,5 @@ urlpatterns = [
     path("version/<int:pk>/retry/", views.RetryView.as_view(), name="retry"),
     path("version/<int:pk>/deliver/", views.DeliverView.as_view(), name="deliver"),
     path("version/<int:pk>/download/", views.DownloadView.as_view(), name="download"),
+    path("version/<int:pk>/letters/<str:reference>.pdf", views.LetterView.as_view(), name="letter"),
 ]

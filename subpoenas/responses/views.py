@@ -17,6 +17,7 @@ from itg.accounts.roles import ITGStaffRequiredMixin, MatterUserRequiredMixin
 from itg.audit.actions import Action
 from itg.audit.services import record
 from itg.throttling import VerificationThrottle, page_refusal
+from subpoenas.downloads import cited_letter_download
 from subpoenas.responses import evidence, selectors, services
 from subpoenas.responses.assemble import findings_exhibits
 from subpoenas.responses.forms import AddEvidenceForm, AnswerForm, PrepareForm, VerifyForm
@@ -224,6 +225,21 @@ class DownloadView(MatterUserRequiredMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         response = selectors.response_for(request.user, pk, action=Action.RESPONSE_DOWNLOAD_DENIED)
         return signed_pdf_download(request, response)
+
+
+class LetterView(MatterUserRequiredMixin, View):
+    """A signed notice letter a version's findings exhibits cite (and its PDF embeds), for those who may
+    see the version: the requesting office (and offices the matter is shared with) once it is delivered,
+    ITG staff always. Before delivery, for anyone else, or for a letter the version does not cite: 404,
+    recorded."""
+
+    def get(self, request: HttpRequest, pk: int, reference: str) -> HttpResponse:
+        response = selectors.response_for(request.user, pk, action=Action.LETTER_DOWNLOAD_DENIED)
+        return cited_letter_download(
+            by=request.user, reference=reference, cited=selectors.letters_cited_by(response), via=response,
+            cited_by=f"{response.demand.tracking_number} response version {response.version}",
+            object_state=response.demand.state,
+        )  # fmt: skip
 
 
 def signed_pdf_download(request: HttpRequest, response) -> HttpResponse:

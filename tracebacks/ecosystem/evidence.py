@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from providers.models import Provider
 from tracebacks.ecosystem import findings as engine
 from tracebacks.ecosystem.findings import Thresholds, Window
+from tracebacks.ecosystem.models import NoticeLetter
 from tracebacks.models import Hop
 
 UNANSWERED = "findings_unanswered"
@@ -127,3 +128,40 @@ def evidence_rows(criteria: dict, *, now: datetime | None = None) -> list[dict]:
 def row_traceback_ids(rows: list[dict]) -> list[int]:
     """Every traceback behind the rows, once, ascending."""
     return sorted({pk for row in rows for pk in row["traceback_ids"]})
+
+
+def notice_letter_rows(provider_ids: Iterable[int], before: datetime) -> list[dict]:
+    """The signed notice letters addressed to these providers before an instant, as the plain rows a response
+    freezes beside its findings (oldest first): the notice the ITG gave each provider of its record.
+
+    Every letter sent up to the response, not only those inside the findings' window: one sent before the
+    window shows what the provider knew when the conduct happened, one sent after it that it was told and
+    what it did next; a production that left either out would read as if the provider had never been
+    warned (the exhibit marks where each falls against the window, so a reader can tell them apart). The
+    acknowledgement is as it stands at `before` (the response's date). Only letters addressed to the
+    provider count: a letter to its downstream provider about it is notice to that provider, not to it.
+    One query; of a letter's frozen content only the rules it cited are read.
+    """
+    ids = sorted(set(provider_ids))
+    if not ids:
+        return []
+    rows = (
+        NoticeLetter.objects.filter(provider_id__in=ids, sent_at__lt=before)
+        .order_by("sent_at", "pk")
+        .values_list("reference", "kind", "provider_id", "provider__business_name", "provider__rmd_number",
+                     "about__business_name", "sent_at", "window_start", "window_end", "criteria",
+                     "content__obligations", "status", "acknowledged_at", "acknowledged_via", "sha256",
+                     "bates_first", "bates_last")
+    )  # fmt: skip
+    kinds = dict(NoticeLetter._meta.get_field("kind").choices)
+    return [
+        {"reference": ref, "kind": kinds.get(kind, kind), "provider_id": pid, "provider_name": name,
+         "rmd_number": rmd or "", "about": about, "sent_at": sent.isoformat(), "sent_on": sent.date().isoformat(),
+         "window_start": start.isoformat(), "window_end": end.isoformat(), "criteria": sorted(criteria or []),
+         "rules": list(dict.fromkeys(o["cite"] for o in obligations or [])),
+         "acknowledged": status == NoticeLetter.Status.ACKNOWLEDGED,
+         "acknowledged_at": ack.isoformat() if ack else None, "acknowledged_via": via,
+         "sha256": sha, "bates_first": first, "bates_last": last}
+        for (ref, kind, pid, name, rmd, about, sent, start, end, criteria, obligations, status, ack, via, sha,
+             first, last) in rows
+    ]  # fmt: skip

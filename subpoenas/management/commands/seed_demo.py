@@ -68,8 +68,10 @@ class Command(BaseCommand):
             if options["scale"] <= 1:
                 seed_detection()  # trend rollups and detected campaigns (a run commits its own work)
             seed_demands()  # outside the block above: intake stores files and commits per demand
-            seed_responses()  # one delivered, signed response (renders and signs: outside any transaction)
-            seed_letters(REFERENCE)  # notice letters, before the alerts whose packets cite them
+            seed_letters(REFERENCE)  # notice letters, before the response and the alerts that cite them
+            seed_responses(
+                REFERENCE
+            )  # one delivered, signed response (renders and signs: outside any transaction)
             seed_alerts(REFERENCE)  # alerts in each state of the flow (four signed packets)
         self.stdout.write(seed_audit())  # last: a signed checkpoint over everything seeding recorded
         self.stdout.write(self.style.SUCCESS("Demo data is loaded. Log in at http://127.0.0.1:8000/ as:"))

@@ -64,3 +64,9 @@ def letters_before(provider_ids: Iterable[int], before) -> dict[int, list[Notice
 
 def letter_by_reference(reference: str) -> NoticeLetter | None:
     return NoticeLetter.objects.filter(reference=reference).first()
+
+
+def letters_by_reference(references: Iterable[str]) -> dict[str, NoticeLetter]:
+    """The letters of these references (one query), without their frozen text."""
+    rows = NoticeLetter.objects.filter(reference__in=list(references)).defer("content", "body")
+    return {x.reference: x for x in rows}
