@@ -6,9 +6,18 @@ settings), a Celery worker on Redis and moto_server as S3.
 
 Mix, as the real users would be: AG staff browse their lists and demand pages and upload demands
 (10 MB PDFs now and then); ITG staff work the queue, open demands and tracebacks, prepare responses (the
-worker signs them); providers list and answer their hops through the API. Every loop is bounded by the
-deadline and stops by itself. Printed: requests, errors (target 0), p50/p95 per page (target p95 < 500 ms),
-p95 of a 10 MB upload (target < 5 s). Everything listens on 127.0.0.1 only.
+worker signs them); providers' systems list and answer their hops through the API. Each simulated person
+pauses after every page as a reader does (`--think`, default 1-4 s uniform, 2.5 s on average; a provider's
+system twice as long): about 0.35 requests per second per person, already several times faster than a
+lawyer reads a demand. (The earlier version paused once per round of four or five pages, so each person
+asked for about 2.7 pages a second and 100 of them offered some 270 requests/s to a 2-core machine whose
+capacity is a fraction of that: its latencies were queueing, not pages.) `--think 0` removes the pauses to
+find the saturation point. Every loop is bounded by the deadline and stops by itself.
+
+Printed: requests, errors (target 0), p50/p95 per page (target p95 < 500 ms), p95 of a 10 MB upload
+(target < 5 s), and where the cores went: the CPU seconds of gunicorn, the Celery worker, moto_server,
+PostgreSQL and the load generator itself during the run, against the machine's total (the rest is other
+work on the machine). Everything listens on 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
+import resource  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
@@ -159,27 +169,47 @@ def demand_form(pdf: bytes, n: int) -> tuple[dict, dict]:
     return data, {"document": ("subpoena.pdf", io.BytesIO(pdf), "application/pdf")}
 
 
+class Person:
+    """One simulated person: after each page or call, a pause drawn from THINK (seconds, uniform), as a
+    person reads what the page shows before the next click (a closed loop with think time)."""
+
+    think = (1.0, 4.0)
+
+    def __init__(self, rng: random.Random, deadline: float, scale: float = 1.0):
+        self.rng, self.deadline, self.scale = rng, deadline, scale
+
+    def pause(self) -> None:
+        low, high = self.think
+        time.sleep(min(max(0.0, self.deadline - time.monotonic()), self.rng.uniform(low, high) * self.scale))
+
+    def timed(self, stats: Stats, name: str, call, *, expect=(200,)):
+        response = timed(stats, name, call, expect=expect)
+        self.pause()
+        return response
+
+
 def ag_user(base, person, deadline, stats, pdfs, rng):
     s = login(base, person["email"], person["password"], person["key"])
     api = requests.Session()
     api.headers["Authorization"] = f"Token {person['token']}"
+    me = Person(rng, deadline)
+    me.pause()  # people do not all arrive in the same second
     n = 0
     while time.monotonic() < deadline:
-        timed(stats, "page /", lambda: s.get(f"{base}/", timeout=30))
-        r = timed(stats, "page /demands/", lambda: s.get(f"{base}/demands/", timeout=30))
+        me.timed(stats, "page /", lambda: s.get(f"{base}/", timeout=30))
+        r = me.timed(stats, "page /demands/", lambda: s.get(f"{base}/demands/", timeout=30))
         ids = re.findall(r'href="/demands/(\d+)/"', r.text if r is not None else "")
         if ids:
             pk = rng.choice(ids)
-            timed(stats, "page /demands/<id>/", lambda: s.get(f"{base}/demands/{pk}/", timeout=30))  # noqa: B023
-        timed(stats, "page /cases/", lambda: s.get(f"{base}/cases/", timeout=30))
+            me.timed(stats, "page /demands/<id>/", lambda: s.get(f"{base}/demands/{pk}/", timeout=30))  # noqa: B023
+        me.timed(stats, "page /cases/", lambda: s.get(f"{base}/cases/", timeout=30))
         if rng.random() < 0.25:
             n += 1
             big = rng.random() < 0.2
             data, files = demand_form(pdfs["big" if big else "small"], n)
-            timed(stats, "upload 10 MB" if big else "upload demand", expect=(201,),
-                  call=lambda: api.post(f"{base}/api/demands/", data=data, files=files, timeout=60,  # noqa: B023
-                                        headers={"Idempotency-Key": uuid.uuid4().hex}))  # fmt: skip
-        time.sleep(rng.uniform(0.5, 2.0))  # think time
+            me.timed(stats, "upload 10 MB" if big else "upload demand", expect=(201,),
+                     call=lambda: api.post(f"{base}/api/demands/", data=data, files=files, timeout=60,  # noqa: B023
+                                           headers={"Idempotency-Key": uuid.uuid4().hex}))  # fmt: skip
 
 
 def itg_user(base, person, deadline, stats, rng, to_sign=None):
@@ -187,14 +217,16 @@ def itg_user(base, person, deadline, stats, rng, to_sign=None):
     api = requests.Session()
     api.headers["Authorization"] = f"Token {person['token']}"
     signing_since = None
+    me = Person(rng, deadline)
+    me.pause()
     while time.monotonic() < deadline:
         if to_sign is not None and signing_since is None and rng.random() < 0.1:
             # Prepare the response of the demand this person worked; the worker renders and signs it.
-            timed(stats, "api prepare response", expect=(202,),
+            me.timed(stats, "api prepare response", expect=(202,),
                   call=lambda: api.post(f"{base}/api/demands/{to_sign}/responses/", json={}, timeout=30))  # fmt: skip
             signing_since = time.monotonic()
         elif signing_since is not None and signing_since > 0:
-            r = timed(
+            r = me.timed(
                 stats,
                 "api response versions",
                 lambda: api.get(f"{base}/api/demands/{to_sign}/responses/", timeout=30),
@@ -206,40 +238,96 @@ def itg_user(base, person, deadline, stats, rng, to_sign=None):
             elif versions and versions[0].get("status") == "failed":
                 stats.add("signing", 0.0, False, versions[0].get("error", "failed"))
                 signing_since = -1.0
-        r = timed(stats, "page /demands/ (queue)", lambda: s.get(f"{base}/demands/?status=open", timeout=30))
+        r = me.timed(
+            stats, "page /demands/ (queue)", lambda: s.get(f"{base}/demands/?status=open", timeout=30)
+        )
         ids = re.findall(r'href="/demands/(\d+)/"', r.text if r is not None else "")
         if ids:
             pk = rng.choice(ids)
-            timed(stats, "page /demands/<id>/", lambda: s.get(f"{base}/demands/{pk}/", timeout=30))  # noqa: B023
-            timed(
+            me.timed(stats, "page /demands/<id>/", lambda: s.get(f"{base}/demands/{pk}/", timeout=30))  # noqa: B023
+            me.timed(
                 stats,
                 "page /responses/demand/<id>/",
                 lambda: s.get(f"{base}/responses/demand/{pk}/", timeout=30),  # noqa: B023
             )
-        timed(stats, "page /tracebacks/", lambda: s.get(f"{base}/tracebacks/", timeout=30))
-        timed(stats, "page /providers/", lambda: s.get(f"{base}/providers/?q=voice", timeout=30))
-        time.sleep(rng.uniform(0.5, 2.0))
+        me.timed(stats, "page /tracebacks/", lambda: s.get(f"{base}/tracebacks/", timeout=30))
+        me.timed(stats, "page /providers/", lambda: s.get(f"{base}/providers/?q=voice", timeout=30))
 
 
 def provider_user(base, person, deadline, stats, rng):
     api = requests.Session()
     api.headers["Authorization"] = f"Provider {person['token']}"
+    me = Person(rng, deadline, scale=2.0)  # a provider's system polls its open hops, less often than a person
+    me.pause()
     while time.monotonic() < deadline:
-        r = timed(
+        r = me.timed(
             stats, "api /api/provider/hops/", lambda: api.get(f"{base}/api/provider/hops/?open=1", timeout=30)
         )
         hops = (r.json().get("results") if r is not None and r.status_code == 200 else None) or []
         if hops and rng.random() < 0.5:
             hop = hops[0]["id"]
-            timed(stats, "api answer hop", expect=(200, 400),
+            me.timed(stats, "api answer hop", expect=(200, 400),
                   call=lambda: api.post(f"{base}/api/provider/hops/{hop}/answer/", json={"answer": "no_record"},  # noqa: B023
                                         timeout=30))  # fmt: skip
-        timed(
+        me.timed(
             stats,
             "api /api/provider/providers/",
             lambda: api.get(f"{base}/api/provider/providers/?q=acme", timeout=30),
         )
-        time.sleep(rng.uniform(1.0, 3.0))
+
+
+def _tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by process `root` and its live descendants, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = defaultdict(list)
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children[int(fields[1])].append(int(entry))
+        # utime, stime, and cutime, cstime (children already reaped: the file parser's forks)
+        cpu[int(entry)] = sum(int(x) for x in fields[11:15]) / tick
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += cpu.get(pid, 0.0)
+        todo.extend(children.get(pid, ()))
+    return total
+
+
+def _postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL server process (the whole cluster: other users of it count too)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    name, rest = f.read().split(" (", 1)[1].rsplit(")", 1)
+                if name.startswith("postgres"):
+                    total += sum(int(x) for x in rest.split()[11:15]) / tick
+            except (OSError, IndexError):
+                continue
+    return total
+
+
+def _machine_cpu() -> float:
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+
+
+def cpu_snapshot(procs: dict[str, int]) -> dict[str, float]:
+    """Where the cores go: each component's CPU seconds so far (this process is the load generator)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    snap = {name: _tree_cpu(pid) for name, pid in procs.items()}
+    snap.update({"postgres (whole cluster)": _postgres_cpu(), "load generator (this process)":
+                 usage.ru_utime + usage.ru_stime, "machine (all processes)": _machine_cpu()})  # fmt: skip
+    return snap
 
 
 def sample_load(stats: Stats, deadline: float) -> None:
@@ -258,7 +346,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument(
+        "--think",
+        default="1-4",
+        help="seconds a person pauses after each page, LOW-HIGH "
+        "(uniform; providers' API clients pause twice as long); 0 = no pause (saturation)",
+    )
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="gunicorn threads per worker (gthread when > 1)"
+    )
     args = parser.parse_args()
+    low, _, high = args.think.partition("-")
+    Person.think = (float(low), float(high or low))
     print(f"load average before the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores",
           flush=True)  # fmt: skip
     from bench.pgdb import ensure_database
@@ -280,11 +380,16 @@ def main() -> None:
         n_prov = args.users - n_ag - n_itg
         world = setup_world(env, n_ag, n_itg, n_prov)
         port = free_port()
-        procs.append(subprocess.Popen([str(BIN / "gunicorn"), "itg.wsgi:application", "-w", "4", "-b",
-                                       f"127.0.0.1:{port}", "--timeout", "30", "--preload", "--log-level", "warning"],
-                                      cwd=ROOT, env=env))  # fmt: skip
+        procs.append(subprocess.Popen([str(BIN / "gunicorn"), "itg.wsgi:application", "-w", str(args.workers),
+                                       "--threads", str(args.threads), "-b", f"127.0.0.1:{port}", "--timeout", "30",
+                                       "--preload", "--log-level", "warning"], cwd=ROOT, env=env))  # fmt: skip
         procs.append(subprocess.Popen([str(BIN / "celery"), "-A", "itg", "worker", "-c", "1", "-l", "warning"],
                                       cwd=ROOT, env=env))  # fmt: skip
+        components = {
+            "moto_server (S3)": procs[0].pid,
+            "gunicorn (web)": procs[1].pid,
+            "celery (worker)": procs[2].pid,
+        }
         wait_port(port, "gunicorn")
         base = f"http://127.0.0.1:{port}"
         pdfs = {"small": world_pdf(200_000), "big": world_pdf(10 * 1024 * 1024)}
@@ -308,6 +413,7 @@ def main() -> None:
                     target=provider_user, args=(base, person, deadline, stats, random.Random(2000 + i))
                 )
             )
+        before = cpu_snapshot(components)
         began = time.monotonic()
         for t in threads:
             t.start()
@@ -315,31 +421,43 @@ def main() -> None:
         for t in threads:
             t.join(timeout=args.minutes * 60 + 120)
         elapsed = time.monotonic() - began
-        report(stats, elapsed, args)
+        after = cpu_snapshot(components)
+        report(stats, elapsed, args, {name: after[name] - before[name] for name in after})
     finally:
-        for p in reversed(procs):
+        for p in reversed(procs):  # the worker and the web first: S3 goes last, once nothing writes to it
             p.send_signal(signal.SIGTERM)
-        for p in procs:
             try:
-                p.wait(timeout=20)
+                p.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 p.kill()
 
 
 def world_pdf(size: int) -> bytes:
-    """A valid one-page PDF padded with a comment stream up to `size` bytes (what a scanned demand weighs)."""
+    """A valid one-page PDF with text, weighing `size` bytes as a scanned demand does: the weight is one
+    stream object of incompressible bytes (a scan's image data), inside the file's structure. (Bytes appended
+    after %%EOF would make pypdf search backwards line by line through them: about 1.4 s per 10 MB, a cost of
+    the synthetic file, not of a real scan.)"""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject
 
     base = subprocess.run([PY, "-c", "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE','itg.settings');"
                            "import django; django.setup(); import sys; from tests.factories import pdf_bytes;"
                            "sys.stdout.buffer.write(pdf_bytes())"], cwd=ROOT, capture_output=True, check=True).stdout  # fmt: skip
-    pad = max(0, size - len(base))
-    return base + b"\n%" + b"0" * pad + b"\n"
+    writer = PdfWriter(clone_from=io.BytesIO(base))
+    scan = DecodedStreamObject()
+    scan.set_data(random.Random(size).randbytes(max(0, size - len(base) - 200)))
+    writer._add_object(scan)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
-def report(stats: Stats, elapsed: float, args) -> None:
+def report(stats: Stats, elapsed: float, args, cpu: dict[str, float]) -> None:
     total = sum(len(v) for v in stats.times.values())
-    print(f"\n{args.users} users, {elapsed / 60:.1f} min on 127.0.0.1: {total} requests "
-          f"({total / elapsed:.1f}/s), {len(stats.errors)} errors (target 0)")  # fmt: skip
+    print(f"\n{args.users} users, {elapsed / 60:.1f} min on 127.0.0.1, think {args.think} s after each page, "
+          f"gunicorn {args.workers} workers x {args.threads} threads: {total} requests "
+          f"({total / elapsed:.1f}/s, {total / elapsed / args.users:.2f}/s per user), "
+          f"{len(stats.errors)} errors (target 0)")  # fmt: skip
     print(f"{'page / call':42} {'n':>6} {'p50 ms':>8} {'p95 ms':>8}  target")
     for name in sorted(stats.times):
         values = stats.times[name]
@@ -352,6 +470,11 @@ def report(stats: Stats, elapsed: float, args) -> None:
         one = [x[0] for x in stats.load]
         print(f"load average (1 min) during the run on {os.cpu_count()} cores: min {min(one):.2f}, "
               f"mean {sum(one) / len(one):.2f}, max {max(one):.2f}; at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    cores = elapsed * (os.cpu_count() or 1)
+    print(f"CPU during the run ({cores:.0f} core-seconds available on {os.cpu_count()} cores):")
+    for name, seconds in cpu.items():
+        per = f"{seconds / total * 1000:6.1f} ms per request" if total else ""
+        print(f"  {name:34} {seconds:8.1f} s  {seconds / cores:6.1%} of the machine  {per}")
     for line in stats.errors[:20]:
         print("error:", line)
 
