@@ -154,8 +154,11 @@ def test_fcc_csv_and_json_give_the_same_records(tmp_path):
     assert {r.source_record_id: (r.call_at, r.calling_number) for r in CallRecord.objects.all()} == before
 
 
-def test_an_interrupted_job_resumes_to_the_same_rows(tmp_path, settings, monkeypatch):
-    settings.CALL_IMPORT_CHUNK_ROWS = 3
+@pytest.mark.parametrize(
+    "sql_min_bytes", [10**12, 0], ids=["python-writer", "set-based-writer-on-postgresql"]
+)
+def test_an_interrupted_job_resumes_to_the_same_rows(tmp_path, settings, monkeypatch, sql_min_bytes):
+    settings.CALL_IMPORT_CHUNK_ROWS, settings.CALL_IMPORT_SQL_MIN_BYTES = 3, sql_min_bytes
     rows = [[f"20255501{i:02d}", "", f"2026-03-0{1 + i % 9} 10:00:00", "Austin", "TX", "512", "Other", "Y"]
             for i in range(20)] + FTC_DIRTY_ROWS  # fmt: skip
     uninterrupted = import_file(tmp_path, "ftc-dnc", ftc_bytes(rows))

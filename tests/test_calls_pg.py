@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime
 import pytest
 from django.db import connection
 
-from tests.calls_helpers import FTC_DIRTY_ROWS, ftc_bytes, import_file
+from tests.calls_helpers import FTC_DIRTY_ROWS, csv_bytes, ftc_bytes, import_file
 from tracebacks.calls import partitions
 from tracebacks.calls.models import CallRecord, ImportReject
+from tracebacks.calls.sources import FTC_COLUMNS
 
 DIRTIER = FTC_DIRTY_ROWS + [
     [" 2025550143 ", "", "2026-11-01 01:30:00", " Austin ", "TX", "512", "Other ", "Y"],  # the repeated hour
@@ -67,6 +68,58 @@ def test_sql_path_gives_exactly_the_python_paths_rows(postgres, tmp_path, settin
     assert python_job.created >= 12 and python_job.rejected >= 12
     again = import_file(tmp_path, "ftc-dnc", data, name="third.csv")
     assert (again.created, again.duplicates) == (0, python_job.created + python_job.duplicates)
+
+
+def _both_paths(tmp_path, settings, data: bytes, *, chunk_rows: int = 50_000):
+    settings.CALL_IMPORT_CHUNK_ROWS = chunk_rows
+    settings.CALL_IMPORT_SQL_MIN_BYTES = 10**12
+    python_job = import_file(tmp_path, "ftc-dnc", data)
+    by_python = _stored()
+    CallRecord.objects.all().delete()
+    ImportReject.objects.all().delete()
+    settings.CALL_IMPORT_SQL_MIN_BYTES = 0
+    sql_job = import_file(tmp_path, "ftc-dnc", data, name="again.csv")
+    assert _stored() == by_python
+    counts = ("rows_read", "created", "duplicates", "rejected", "lines_done", "chunks_done")
+    assert [getattr(sql_job, c) for c in counts] == [getattr(python_job, c) for c in counts]
+    return sql_job, by_python
+
+
+def test_the_sql_paths_reader_cuts_and_refuses_rows_as_the_python_reader(postgres, tmp_path, settings):
+    """What the CSV reader decides before any field is looked at: a byte-order mark, blank lines (not
+    rows), a quoted field over two lines (the record's line is its last), Latin-1 bytes, a field past the
+    1 MB limit (unreadable), a row short of a field, valid UTF-8 beyond ASCII; chunks of 3 rows."""
+    rows = ftc_bytes(FTC_DIRTY_ROWS[:3]).decode().split("\r\n", 1)[1]
+    data = (
+        "\ufeff"
+        + ",".join(FTC_COLUMNS)
+        + "\r\n"
+        + rows
+        + "\r\n\r\n"
+        + '2025550171,,2026-03-05 10:00:00,"Two\r\nlines",TX,512,Other,Y\r\n'
+        + "2025550172,,2026-03-05 10:00:00,San José,CA,408,Other,N\r\n"
+        + "2025550173,,2026-03-05 10:00:00,Austin,TX,512,Other\r\n"
+        + '2025550174,,2026-03-05 10:00:00,Austin,TX,512,"'
+        + "x" * (1024 * 1024 + 1)
+        + '",Y\r\n'
+        + "2025550175,,2026-03-05 10:00:00,Austin,TX,512,Other,Y\r\n"
+    ).encode() + "2025550177,,2026-03-05 10:00:00,Bogotá,FL,305,Other,Y\r\n".encode("latin-1")
+    job, (records, rejects) = _both_paths(tmp_path, settings, data, chunk_rows=3)
+    assert (job.rows_read, job.chunks_done) == (9, 3)
+    assert [(line, reason.split(" (")[0]) for line, reason, _raw in rejects] == [
+        (4, "Company_Phone_Number is blank."), (10, "Expected 8 fields, found 7"),
+        (11, "Not a readable CSV row"), (13, "The row has bytes that are not UTF-8"),
+    ]  # fmt: skip
+    assert {"Two\r\nlines", "San José"} <= {r[FIELDS.index("consumer_city")] for r in records}
+
+
+def test_a_file_with_its_columns_in_another_order_is_read_by_name(postgres, tmp_path, settings):
+    """The set-based writer reads fields by position: another order goes through the Python writer."""
+    order = [4, 0, 1, 2, 3, 5, 6, 7]
+    data = csv_bytes([FTC_COLUMNS[i] for i in order], [[row[i] for i in order] for row in FTC_DIRTY_ROWS])
+    job, (records, _rejects) = _both_paths(tmp_path, settings, data)
+    assert (job.created, job.duplicates, job.rejected) == (5, 1, 6)
+    assert "+12025550143" in {r[FIELDS.index("calling_number")] for r in records}
 
 
 def _plan(sql: str, params) -> str:
@@ -157,3 +210,40 @@ def test_sql_path_links_observations_as_the_python_path_does(postgres, tmp_path,
     assert set(
         CallRecord.objects.filter(consumer_city="Pflugerville").values_list("call_group", flat=True)
     ) == {honeypot.pk}
+
+
+DATES = [
+    "2026-03-05", "2026-03-05 00:03:04", "2026-03-05T10:00", "2026-03-05 10:00", "2026-03-05T23:59:59",
+    "2024-02-29 12:00:00", "2023-02-29 12:00:00", "2000-02-29", "1900-02-29", "2100-02-29", "2400-02-29",
+    "2026-02-28", "2026-01-31", "2026-04-31", "2026-06-30", "2026-07-31", "2026-08-31", "2026-09-31",
+    "2026-10-31", "2026-11-31", "2026-12-31", "2026-12-32", "2026-00-10", "2026-13-01", "2026-03-00",
+    "0000-03-05", "0001-01-01", "2026-03-05 24:00:00", "2026-03-05 23:60", "2026-03-05 10:00:60",
+    "2026-3-05", "2026-03-05 10", "2026-03-05 10:00:0", "2026/03/05", "20260305", "2026-03-05x", "",
+    "2026-03-05 1O:00", "٢٠٢٦-03-05", "2026-03-05  10:00", "2026-03-05 10:00:00Z", "9999-12-30 23:59:59",
+]  # fmt: skip
+
+
+def test_the_sql_date_rule_is_the_python_rule(postgres):
+    """Every shape and calendar edge (leap years, each month's last day, 24:00, :60) decided as
+    sources.iso_local decides it, and a valid value read as the same moment."""
+    from tracebacks.calls.numbers import local_to_utc
+    from tracebacks.calls.pgcopy import _TIME, _valid_sql
+    from tracebacks.calls.sources import EASTERN, RowError, iso_local
+
+    expected = {}
+    for value in DATES:
+        try:
+            parsed = iso_local(value, "Violation_Date")
+        except RowError:
+            parsed = None
+        expected[value] = (local_to_utc(parsed[0], EASTERN), len(value) == 10) if parsed else None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT vd, CASE WHEN {_valid_sql('vd')} THEN {_TIME} END, length(vd) = 10 "  # noqa: S608 - module constants
+            "FROM unnest(%s::text[]) AS vd",
+            [[v for v in DATES if v]],
+        )
+        found = {vd: (at, date_only) if at else None for vd, at, date_only in cursor.fetchall()}
+    del expected[""]
+    assert found == expected
+    assert sum(v is not None for v in found.values()) == 17

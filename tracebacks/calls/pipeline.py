@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from . import partitions
 from .models import CallRecord, ImportJob, ImportReject
-from .reading import FileRefused, Opened, Row, csv_rows, json_rows, open_data, sniff_kind
+from .reading import FileRefused, Opened, Row, csv_reader, data_rows, json_rows, open_data, sniff_kind
 from .sources import BY_SOURCE, CDR_REQUIRED_FIELDS, Declaration, RowError
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,8 @@ def _check_header(decl: Declaration, job: ImportJob, header: list[str]) -> None:
         )
 
 
-def items(decl: Declaration, job: ImportJob, opened: Opened) -> Iterator[Item]:
+def _kind(decl: Declaration, opened: Opened) -> str:
+    """The file's format, refused at once when it is not one the source comes in."""
     kind = sniff_kind(opened.binary)
     if decl.slug == "shaken" and kind == "csv":
         first = opened.binary.peek(4096)[:4096].split(b"\n", 1)[0].strip().lower()
@@ -87,14 +88,28 @@ def items(decl: Declaration, job: ImportJob, opened: Opened) -> Iterator[Item]:
     if kind not in decl.formats:
         wanted = " or ".join(f.upper().replace("JSONL", "JSON Lines") for f in decl.formats)
         raise FileRefused(f"Expected {decl.label} as {wanted}; found {kind.upper()}.")
+    return kind
+
+
+def _csv(decl: Declaration, job: ImportJob, opened: Opened):
+    header, reader = csv_reader(opened.binary)
+    _check_header(decl, job, header)
+    return header, reader
+
+
+def items(decl: Declaration, job: ImportJob, opened: Opened) -> Iterator[Item]:
+    kind = _kind(decl, opened)
     if kind == "lines":
         return _token_lines(opened)
     if kind == "csv":
-        header, rows = csv_rows(opened.binary)
-        _check_header(decl, job, header)
-        return (Item(row.line, row.fields, row.problem, header=header) for row in rows)
+        header, reader = _csv(decl, job, opened)
+        return _csv_items(header, reader)
     _none, objects = json_rows(opened.binary, kind)
     return _json_items(decl, job, objects)
+
+
+def _csv_items(header: list[str], reader) -> Iterator[Item]:
+    return (Item(row.line, row.fields, row.problem, header=header) for row in data_rows(header, reader))
 
 
 def _json_items(decl: Declaration, job: ImportJob, objects) -> Iterator[Item]:
@@ -124,6 +139,22 @@ def _token_lines(opened: Opened) -> Iterator[Item]:
 def chunks(stream: Iterator[Item], size: int) -> Iterator[list[Item]]:
     while chunk := list(islice(stream, size)):
         yield chunk
+
+
+def _batches(decl: Declaration, job: ImportJob, opened: Opened, size: int):
+    """(rows, last line, chunk) for each chunk of `size` data rows, and the writer that takes them. Both
+    writers' chunks are cut at the same rows, so a run resumed by the other writer skips the same lines."""
+    if use_sql_path(decl, job):
+        from . import pgcopy
+
+        _kind(decl, opened)
+        header, reader = _csv(decl, job, opened)
+        if pgcopy.takes(header):
+            return pgcopy.copy_chunks(header, reader, size), pgcopy.sql_write
+        stream = _csv_items(header, reader)
+    else:
+        stream = items(decl, job, opened)
+    return ((len(chunk), chunk[-1].line, chunk) for chunk in chunks(stream, size)), python_write
 
 
 def parse_chunk(decl: Declaration, options: dict, chunk: list[Item]) -> tuple[list[dict], list[ImportReject]]:
@@ -204,21 +235,19 @@ def job_run(job: ImportJob, *, on_progress: Callable[[ImportJob], None] | None =
     if (earlier := _same_file_imported(job)) is not None:
         return _finish_as_repeat(job, earlier)
     writer = python_write
-    if use_sql_path(decl, job):
-        from .pgcopy import sql_write as writer
     try:
         with _open(job) as handle:
             opened = open_data(handle, allow_extra_members=decl.extra_members)
             job.options = {**job.options, "_archive": opened.archive}
-            stream = items(decl, job, opened)
-            for index, chunk in enumerate(chunks(stream, settings.CALL_IMPORT_CHUNK_ROWS)):
+            batches, writer = _batches(decl, job, opened, settings.CALL_IMPORT_CHUNK_ROWS)
+            for index, (rows, last_line, chunk) in enumerate(batches):
                 if index < job.chunks_done:
                     continue  # committed by an earlier run
                 with stored_files() as files, transaction.atomic():
                     created, duplicates, rejected = writer(job, decl, chunk, files)
                     ImportJob.objects.filter(pk=job.pk).update(
-                        chunks_done=index + 1, lines_done=chunk[-1].line, bytes_done=opened.progress.count,
-                        rows_read=F("rows_read") + len(chunk), created=F("created") + created,
+                        chunks_done=index + 1, lines_done=last_line, bytes_done=opened.progress.count,
+                        rows_read=F("rows_read") + rows, created=F("created") + created,
                         duplicates=F("duplicates") + duplicates, rejected=F("rejected") + rejected,
                     )  # fmt: skip
                 job.refresh_from_db()

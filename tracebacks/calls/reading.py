@@ -158,8 +158,25 @@ def sniff_kind(binary: io.BufferedReader) -> str:
     return {b"{": "jsonl", b"[": "json"}.get(first, "csv")
 
 
-def csv_rows(binary) -> tuple[list[str], Iterator[Row]]:
-    """The header (names stripped) and the data rows; blank lines are skipped."""
+NOT_UTF8_ROW = "The row has bytes that are not UTF-8 (Latin-1?): save the file as UTF-8."
+
+
+def unreadable_row(error: csv.Error) -> str:
+    return f"Not a readable CSV row ({error})."
+
+
+def wrong_width(expected: int, found: int) -> str:
+    return f"Expected {expected} fields, found {found} (a shifted or broken row)."
+
+
+def not_utf8(fields: list[str]) -> bool:
+    """Bytes that are not UTF-8 were read as lone surrogates (`surrogateescape`); ASCII has none."""
+    joined = "".join(fields)
+    return not joined.isascii() and _NOT_UTF8.search(joined) is not None
+
+
+def csv_reader(binary):
+    """The header (names stripped) and the csv reader, positioned at the first data row."""
     reader = csv.reader(_text(binary))
     try:
         header = [name.strip() for name in next(reader)]
@@ -167,26 +184,34 @@ def csv_rows(binary) -> tuple[list[str], Iterator[Row]]:
         raise FileRefused("The file is empty: there is no header and no row to import.") from None
     except csv.Error as error:
         raise FileRefused(f"The first line is not a CSV header ({error}).") from None
+    return header, reader
 
-    def rows() -> Iterator[Row]:
-        while True:
-            try:
-                fields = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                yield Row(reader.line_num, [], f"Not a readable CSV row ({error}).")
-                continue
-            if not fields or fields == [""]:
-                continue
-            row = Row(reader.line_num, fields)
-            if _NOT_UTF8.search("".join(fields)):
-                row.problem = "The row has bytes that are not UTF-8 (Latin-1?): save the file as UTF-8."
-            elif len(fields) != len(header):
-                row.problem = f"Expected {len(header)} fields, found {len(fields)} (a shifted or broken row)."
-            yield row
 
-    return header, rows()
+def csv_rows(binary) -> tuple[list[str], Iterator[Row]]:
+    """The header and the data rows; blank lines are skipped."""
+    header, reader = csv_reader(binary)
+    return header, data_rows(header, reader)
+
+
+def data_rows(header: list[str], reader) -> Iterator[Row]:
+    """Each data row with its line (the last physical line of a record spanning several) and the
+    problem that rejects it as a whole, if any. `pgcopy.copy_chunks` reads the same way, row for row."""
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield Row(reader.line_num, [], unreadable_row(error))
+            continue
+        if not fields or fields == [""]:
+            continue
+        row = Row(reader.line_num, fields)
+        if not_utf8(fields):
+            row.problem = NOT_UTF8_ROW
+        elif len(fields) != len(header):
+            row.problem = wrong_width(len(header), len(fields))
+        yield row
 
 
 def json_rows(binary, kind: str) -> tuple[list[str] | None, Iterator[tuple[int, dict | None, str, str]]]:
