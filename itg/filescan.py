@@ -32,10 +32,11 @@ This module imports no Django: the child must start fast and must not touch the 
 from __future__ import annotations
 
 import io
-import multiprocessing
 import re
 import zipfile
 from dataclasses import dataclass, field
+
+from itg import forkserver
 
 FLAG_LABELS = {
     "javascript": "JavaScript",
@@ -230,15 +231,9 @@ def _child(conn, data: bytes, kind: str, text_pages: int, memory_bytes: int, cpu
 # ---------------------------------------------------------------------------------------------------
 # Parent side
 
-_context = None
-
 
 def _mp():
-    global _context
-    if _context is None:
-        _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(["itg.filescan", "pypdf"])
-    return _context
+    return forkserver.context()  # shared with the PDF renderer's pool: one server, both preloaded
 
 
 def analyse_bounded(

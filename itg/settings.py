@@ -8,6 +8,7 @@ with a message naming the variable.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -331,6 +332,11 @@ CELERY_BEAT_SCHEDULE["sweep-stale-renders"] = {
 }
 # A render whose heartbeat is older than this lost its worker: taken over by a redelivered task or the sweep.
 RESPONSE_STALE_RENDER_SECONDS = env_int("RESPONSE_STALE_RENDER_SECONDS", 300, minimum=10)
+# A long response is rendered in parts laid out side by side (itg.pdf.render_bates_pdf_parts): WeasyPrint's
+# layout runs on one core, about 37 ms of CPU a five-hop traceback. A part of 50 exhibits took 1.7 s of CPU
+# and peaked at 140 MB in its process; the processes default to the cores, at most 4 (memory bounded).
+RESPONSE_EXHIBITS_PER_PART = env_int("RESPONSE_EXHIBITS_PER_PART", 50, minimum=1)
+RESPONSE_RENDER_WORKERS = env_int("RESPONSE_RENDER_WORKERS", min(4, os.cpu_count() or 1), minimum=1)
 CELERY_BEAT_SCHEDULE["scan-pending-files"] = {
     "task": "itg.scanning.tasks.scan_pending_files",
     "schedule": 300.0,

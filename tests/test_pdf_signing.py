@@ -20,10 +20,12 @@ from pypdf import PdfReader
 
 from itg.pdf import (
     DataExhibit,
+    PdfPart,
     bates_label,
     exhibit_manifest,
     read_embedded_files,
     render_bates_pdf,
+    render_bates_pdf_parts,
     render_pdf,
 )
 from itg.signing import (
@@ -128,6 +130,61 @@ def test_template_cannot_hide_or_reset_bates_numbers(tmp_path: Path) -> None:
     for n, text in enumerate(pages, start=1):
         assert bates_label(PREFIX, 9 + n) in text
         assert f"Page {n} of 4" in text
+
+
+# --- A long document rendered in parts -------------------------------------------------------------------
+
+PARTS = [
+    PdfPart(
+        "<h1>Part I</h1><h3>Request 1</h3><p>one</p><h1 style='break-before: page'>Part II</h1><h3>Ex 1</h3>"
+    ),
+    # A continuing part that tries to print over the Bates stamp and to reset the page counter.
+    PdfPart(
+        "<style>@page { @bottom-right { content: 'forged' } @bottom-center { content: 'forged' } }"
+        "@page :first { counter-reset: page 7 }</style><h3>Ex 2</h3><p>two</p>",
+        continues=True,
+    ),
+    PdfPart("<h1>Part III</h1><p>three</p>"),
+]
+
+
+@needs_poppler
+@pytest.mark.parametrize("workers", [1, 2])
+def test_parts_are_joined_under_one_gapless_bates_range(tmp_path: Path, pki: DevPKI, workers: int) -> None:
+    exhibits = [DataExhibit("records.csv", b"a,b\r\n1,2\r\n", "Records")]
+
+    result = render_bates_pdf_parts(PARTS, prefix=PREFIX, start=10, attachments=exhibits, workers=workers)
+
+    pages = page_texts(result.pdf, tmp_path)
+    assert (result.first, result.last, len(pages)) == (10, 13, 4)
+    assert ["one" in pages[0], "Ex 1" in pages[1], "two" in pages[2], "three" in pages[3]] == [True] * 4
+    for n, text in enumerate(pages, start=1):
+        assert bates_label(PREFIX, 9 + n) in text and f"Page {n} of 4" in text
+        assert "forged" not in text
+    assert read_embedded_files(result.pdf) == {"records.csv": exhibits[0].data}
+    reader = PdfReader(BytesIO(result.pdf))
+    assert b'pdfaid:part="3"' in reader.xmp_metadata.stream.get_data()
+    assert "/OutputIntents" in reader.trailer["/Root"]
+    # The bookmarks as one document would have them: the continuing part's under Part II.
+    outline = [[o.title for o in item] if isinstance(item, list) else item.title for item in reader.outline]
+    assert outline == ["Part I", ["Request 1"], "Part II", ["Ex 1", "Ex 2"], "Part III"]
+    assert [reader.get_destination_page_number(o) for o in reader.outline[3]] == [1, 2]
+    assert verify_pdf(sign(result.pdf, pki), [pki.root_certificate()]).acceptable
+
+
+def test_a_single_part_is_the_one_document_render() -> None:
+    one = render_bates_pdf_parts([PdfPart(THREE_PAGES)], prefix=PREFIX, start=4)
+    assert (one.first, one.last) == (4, 6)
+
+
+def test_parts_of_another_page_size_are_refused() -> None:
+    parts = [PdfPart("<p>letter</p>"), PdfPart("<style>@page { size: A4 }</style><p>A4</p>")]
+    with pytest.raises(ValueError, match="Page 2 is not the size of the Bates stamp"):
+        render_bates_pdf_parts(parts, prefix=PREFIX)
+    with pytest.raises(ValueError, match="at least one part"):
+        render_bates_pdf_parts([], prefix=PREFIX)
+    with pytest.raises(ValueError, match="Bates prefix"):
+        render_bates_pdf_parts(parts, prefix="ITG TX")
 
 
 @pytest.mark.parametrize("prefix", ['X"; } @page { margin: 0', "", "ITG TX", "ITG--TX"])

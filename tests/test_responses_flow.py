@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
+from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from pypdf import PdfReader
 
 from itg.audit.models import AuditEvent
 from itg.pdf import read_embedded_files
@@ -19,6 +22,7 @@ from subpoenas.responses.models import BatesCounter, EvidenceLink, IssuedDocumen
 from subpoenas.responses.verification import trust_roots
 from tests.factories import make_campaign, make_provider
 from tests.responses_helpers import in_progress_demand, make_completed_traceback, pdf_text, poppler
+from tracebacks.models import Traceback
 
 pytestmark = pytest.mark.usefixtures("dev_signing")
 S = LegalDemand.Status
@@ -180,8 +184,6 @@ def test_prepared_response_is_signed_valid_and_holds_every_record_and_answer(
     assert f"Page {pages} of {pages}" in text
     files = read_embedded_files(pdf)
     csv_name, json_name = (f"ITG-{demand.tracking_number}-v1-records.{ext}" for ext in ("csv", "json"))
-    import hashlib
-
     for name in (csv_name, json_name):
         assert hashlib.sha256(files[name]).hexdigest() in text.replace(
             "\n", ""
@@ -311,6 +313,49 @@ def test_bates_numbers_are_gapless_and_never_reused_across_versions(people, tmp_
     assert "Two calls were missed." in text and "version 2" in text
     first.refresh_from_db()
     assert first.status == Response.Status.DELIVERED and first.document.sha256 == one.sha256  # never changed
+
+
+def test_a_response_rendered_in_parts_is_one_signed_gapless_package(people, tmp_path, settings, on_commit):
+    """A long response is laid out in parts side by side (issue 13 item 3's speed target) and joined: the
+    reader gets the same package as from one render, one Bates range, every exhibit, the data files."""
+    settings.RESPONSE_EXHIBITS_PER_PART, settings.RESPONSE_RENDER_WORKERS = 1, 2  # 3 exhibits: 4 parts
+    demand, tracebacks = ready_demand(people, n=3)
+    with on_commit():
+        first = services.response_prepare(demand=demand, by=people.ivy)
+    first.refresh_from_db()
+    with on_commit():
+        services.response_deliver(response=first, by=people.ivy)
+    make_completed_traceback(calling="+12145550142")
+    evidence.evidence_propose(request=demand.requests.get(number=1), by=people.ivy)
+    with on_commit():
+        second = services.response_prepare(demand=demand, by=people.ivy, reason="One call was missed.")
+
+    second.refresh_from_db()
+    one, two = first.document, second.document
+    assert second.status == Response.Status.SIGNED and two.bates_first == one.bates_last + 1
+    pdf = signed_bytes(second)
+    result = verify_pdf(pdf, trust_roots())
+    assert result.acceptable and result.covers_whole_document
+    reader = PdfReader(BytesIO(pdf))
+    pages = two.bates_last - two.bates_first + 1
+    assert len(reader.pages) == pages >= 5  # letter and Part I, one page a part of exhibits, III and IV
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    for n in range(1, pages + 1):
+        text = poppler("pdftotext", "-f", str(n), "-l", str(n), "-layout", str(tmp_path / "r.pdf"), "-")
+        assert f"ITG-{demand.tracking_number}-{two.bates_first + n - 1:06d}" in text
+        assert f"Page {n} of {pages}" in text and "version 2" in text
+    text = pdf_text(pdf, tmp_path)
+    labels = [f"TB-{tb.pk:07d}" for tb in Traceback.objects.order_by("pk")]
+    assert len(labels) == 4 and all(text.count(label) >= 2 for label in labels)  # exhibit and index
+    assert "One call was missed." in text and "Certification of records" in text
+    files = read_embedded_files(pdf)
+    assert sorted(files) == [f"ITG-{demand.tracking_number}-v2-records.{ext}" for ext in ("csv", "json")]
+    flat = text.replace("\n", "")
+    assert all(hashlib.sha256(data).hexdigest() in flat for data in files.values())
+    assert b'pdfaid:part="3"' in reader.xmp_metadata.stream.get_data()
+    part_two = [item for item in reader.outline if not isinstance(item, list)][1]
+    children = reader.outline[reader.outline.index(part_two) + 1]
+    assert [c.title.split(":")[0] for c in children] == [f"Exhibit {n}" for n in range(1, 5)]
 
 
 def test_preparing_needs_every_request_answered(people, on_commit):

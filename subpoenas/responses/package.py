@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from django.template.loader import render_to_string
 
 from itg.exports import rows_csv
-from itg.pdf import DataExhibit, ManifestEntry, exhibit_manifest
+from itg.pdf import DataExhibit, ManifestEntry, PdfPart, exhibit_manifest
 
 # The exhibits, the index and the manifest are ruled tables. WeasyPrint's cost grows with the boxes it
 # cascades, lays out and paints, and with the percentages it resolves, so the markup is as lean as a readable
@@ -391,4 +391,30 @@ def package_html(package: Package) -> str:
     traceback (see the note at the top), no floats or forced page breaks per exhibit (a five-hop traceback
     takes a fifth of a page; a table is moved whole to the next page rather than split when it fits there).
     """
-    return render_to_string("responses/package.html", {"p": package})
+    return _html(package, front=True, exhibits=package.exhibits, back=True)
+
+
+def package_parts(package: Package, exhibits_per_part: int) -> list[PdfPart]:
+    """The response as HTML documents to render apart and join (`itg.pdf.render_bates_pdf_parts`).
+
+    The cover letter and answers with the first exhibits; then `exhibits_per_part` exhibits a part, each
+    continuing Part II (its bookmarks under Part II's); then the certification and index, which begin a new
+    page anyway. Each part begins a new page, so a part's last page may end short. A package that fits in
+    one part is the one document of `package_html`.
+    """
+    if exhibits_per_part < 1:
+        raise ValueError("A part holds at least one exhibit")
+    exhibits = package.exhibits
+    if len(exhibits) <= exhibits_per_part:
+        return [PdfPart(package_html(package))]
+    chunks = [exhibits[i : i + exhibits_per_part] for i in range(0, len(exhibits), exhibits_per_part)]
+    parts = [PdfPart(_html(package, front=True, exhibits=chunks[0], back=False))]
+    parts += [
+        PdfPart(_html(package, front=False, exhibits=c, back=False), continues=True) for c in chunks[1:]
+    ]
+    return [*parts, PdfPart(_html(package, front=False, exhibits=(), back=True))]
+
+
+def _html(package: Package, *, front: bool, exhibits: Sequence[TracebackExhibit], back: bool) -> str:
+    context = {"p": package, "front": front, "exhibits": exhibits, "back": back}
+    return render_to_string("responses/package.html", context)

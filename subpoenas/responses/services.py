@@ -23,7 +23,7 @@ from django.utils import timezone
 from itg.audit.actions import Action, Outcome
 from itg.audit.services import record
 from itg.errors import StaleState
-from itg.pdf import BatesPdf, render_bates_pdf
+from itg.pdf import BatesPdf, render_bates_pdf_parts
 from itg.tasks import enqueue_on_commit
 from subpoenas import workflow
 from subpoenas.models import LegalDemand
@@ -32,7 +32,7 @@ from subpoenas.responses.assemble import letter_files, package_for, snapshot_of
 from subpoenas.responses.evidence import evidence_editable
 from subpoenas.responses.issuing import SignedFile, discard_stored, issued_document_create, pdf_sign_and_store
 from subpoenas.responses.models import BatesCounter, IssuedDocument, Response
-from subpoenas.responses.package import data_exhibits, package_html, with_manifest
+from subpoenas.responses.package import data_exhibits, package_parts, with_manifest
 from subpoenas.services import demand_transition
 
 logger = logging.getLogger(__name__)
@@ -142,9 +142,10 @@ def _render(response: Response, start: int) -> BatesPdf:
     exhibits = data_exhibits(package) + letter_files(package)
     package = with_manifest(package, exhibits)
     _progress(response, 20, f"Rendering {len(package.exhibits)} exhibits")
-    return render_bates_pdf(
-        package_html(package), prefix=package.bates_prefix, start=start, attachments=exhibits
-    )
+    return render_bates_pdf_parts(
+        package_parts(package, settings.RESPONSE_EXHIBITS_PER_PART), prefix=package.bates_prefix, start=start,
+        attachments=exhibits, workers=settings.RESPONSE_RENDER_WORKERS,
+    )  # fmt: skip
 
 
 def response_render_and_sign(*, response_id: int) -> Response | None:
