@@ -27,10 +27,29 @@ def document_download(*, by: User, doc: DemandDocument, inline: bool = False) ->
                          inline=inline, flags=doc.pdf_flags)  # fmt: skip
 
 
+# The intake task signs the receipt a few seconds after the demand is received (render and sign take about a
+# second; the queue may hold it a little longer).
+RECEIPT_RETRY_AFTER_SECONDS = 5
+
+
 def receipt_download(*, by: User, demand: LegalDemand) -> HttpResponse:
-    """The signed receipt PDF, as an attachment."""
+    """The signed receipt PDF, as an attachment: the bytes the intake task signed, read, never signed here.
+
+    Until the task has signed it, the answer is 409 with Retry-After, a plain-text message, and nothing is
+    written (no audit row: nothing was downloaded). 409 and not 503, as the portal answers a file waiting
+    for its malware scan (`itg.uploads.file_unavailable`) and an Idempotency-Key whose first request is still
+    running: the portal is up and the resource is in a state that will change shortly by itself. 503 here
+    means an outage (the database restarting, the object store down) and clients and bench/faults.py count
+    it as one."""
+    pdf = receipts.receipt_signed(demand)
+    if pdf is None:
+        text = (f"The receipt of {demand.tracking_number} is being signed; retry in a moment. It is signed once, "
+                "just after the demand is received, and then downloadable here.")  # fmt: skip
+        response = HttpResponse(text, status=409, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(RECEIPT_RETRY_AFTER_SECONDS)
+        return no_store(response)
     record(action=Action.DEMAND_RECEIPT_DOWNLOADED, by=by, obj=demand)
-    response = HttpResponse(receipts.receipt_pdf(demand), content_type="application/pdf")
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="receipt-{demand.tracking_number}.pdf"'
     response["Content-Security-Policy"] = SANDBOX_CSP
     return no_store(response)

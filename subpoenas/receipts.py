@@ -36,8 +36,9 @@ def receipt_context(demand: LegalDemand) -> dict:
     }
 
 
-def receipt_pdf(demand: LegalDemand) -> bytes:
-    """The receipt PDF, signed by the ITG like its responses (rendered and signed once, then reused)."""
+def receipt_sign(demand: LegalDemand) -> bytes:
+    """Sign the receipt PDF, once, and return its bytes (signed already: the registered bytes). Called by
+    the intake task (`receipt_send`) and by nothing a GET reaches: downloads read `receipt_signed`."""
     from subpoenas.responses.receipts import receipt_signed_pdf  # the responses feature sits on this app
 
     return receipt_signed_pdf(
@@ -45,32 +46,56 @@ def receipt_pdf(demand: LegalDemand) -> bytes:
     )
 
 
-def receipt_send(*, demand_id: int) -> None:
-    """E-mail the receipt PDF to the submitter and the demand's contact person, once.
+def receipt_signed(demand: LegalDemand) -> bytes | None:
+    """The receipt as the intake task signed it, or None until it has."""
+    from subpoenas.responses.receipts import receipt_signed_bytes
 
-    The row is claimed first (compare-and-set on `receipt_sent_at`), so a task delivered twice sends one
-    e-mail; a failed send releases the claim so the retry sends it.
+    return receipt_signed_bytes(demand)
+
+
+def receipts_sign_missing() -> int:
+    """Sign the receipt of every demand that has none: those received before receipts were signed by the
+    intake task (they were signed on their first download, so one never downloaded has none), or whose task
+    gave up. The download answers "being signed" until then. Returns how many were signed."""
+    from subpoenas.responses.receipts import demands_without_receipt
+
+    missing = list(demands_without_receipt().select_related("issuing_office"))
+    for demand in missing:
+        receipt_sign(demand)
+    return len(missing)
+
+
+def receipt_send(*, demand_id: int) -> None:
+    """The intake task: sign the receipt, then e-mail it to the submitter and the demand's contact person,
+    once.
+
+    The receipt is signed first and for every demand, confidential ones too (whose e-mail carries no PDF):
+    the portal's download serves only what this signed. Signing is idempotent (one receipt per demand); the
+    e-mail's row is claimed (compare-and-set on `receipt_sent_at`), so a task delivered twice sends one
+    e-mail, and a failed send releases the claim so the retry sends it.
     """
     from django.utils import timezone
 
+    demand = LegalDemand.objects.select_related("submitted_by", "issuing_office").get(pk=demand_id)
+    pdf = receipt_sign(demand)
     if not LegalDemand.objects.filter(pk=demand_id, receipt_sent_at__isnull=True).update(
         receipt_sent_at=timezone.now()
     ):
         return
     try:
-        _send_receipt(LegalDemand.objects.select_related("submitted_by", "issuing_office").get(pk=demand_id))
+        _send_receipt(demand, pdf)
     except Exception:
         LegalDemand.objects.filter(pk=demand_id).update(receipt_sent_at=None)
         raise
 
 
-def _send_receipt(demand: LegalDemand) -> None:
+def _send_receipt(demand: LegalDemand, pdf: bytes) -> None:
     context = receipt_context(demand)
     body = render_to_string("subpoenas/receipt_email.txt", {**context, "site": settings.SITE_URL})
     to = sorted({demand.submitted_by.email, demand.contact_email} - {""})
     message = EmailMessage(f"Receipt {demand.tracking_number}: {demand.notice_caption[:120]}", body, None, to)
     if not demand.is_confidential:  # the receipt PDF prints the caption: confidential ones stay in the portal
-        message.attach(f"receipt-{demand.tracking_number}.pdf", receipt_pdf(demand), "application/pdf")
+        message.attach(f"receipt-{demand.tracking_number}.pdf", pdf, "application/pdf")
     message.send()
 
 

@@ -13,6 +13,7 @@ from subpoenas.intake import intake_drafts_purge
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_receipt(demand_id: int) -> None:
+    """Queued on the commit of a received demand: sign its receipt (what the download serves), e-mail it."""
     receipts.receipt_send(demand_id=demand_id)
 
 

@@ -119,8 +119,14 @@ def javascript_pdf() -> bytes:
 
 
 def make_demand(state: str = "TX", caption: str = "", *, by: User | None = None, case: Case | None = None,
-                status: str = "", **terms):  # fmt: skip
-    """A received demand through the real intake service (the file stored as in production)."""
+                status: str = "", signed_receipt: bool = True, **terms):  # fmt: skip
+    """A received demand through the real intake service (the file stored as in production), with its receipt
+    signed as the intake task signs it.
+
+    The intake service queues that task on commit, and a test's transaction never commits, so the task runs
+    only where a test runs the commit's callbacks (the `on_commit` fixture, which also sends the e-mails).
+    The factory signs with the task's own service instead, and no e-mail is sent; `signed_receipt=False`
+    leaves the demand as it is between intake and the task."""
     import uuid
     from datetime import date
 
@@ -143,6 +149,10 @@ def make_demand(state: str = "TX", caption: str = "", *, by: User | None = None,
     )  # fmt: skip
     main = check_upload(as_upload(cached_pdf(), "demand.pdf"), allowed={"application/pdf"})
     demand = demand_receive_uploads(by=by, data=data, main=main, attachments=[])
+    if signed_receipt:
+        from subpoenas.receipts import receipt_sign
+
+        receipt_sign(demand)
     if status:
         LegalDemand.objects.filter(pk=demand.pk).update(status=status)
         demand.status = status

@@ -96,8 +96,9 @@ def make_completed_traceback(
 
 
 def in_progress_demand(state: str = "TX", **scope) -> LegalDemand:
-    """A demand being worked on, its request 1 with the given structured scope."""
-    demand = make_demand(state, status=LegalDemand.Status.IN_PROGRESS)
+    """A demand being worked on, its request 1 with the given structured scope. Its receipt is left unsigned:
+    the responses' tests count the signed documents and stored files of the response alone."""
+    demand = make_demand(state, status=LegalDemand.Status.IN_PROGRESS, signed_receipt=False)
     if scope:
         demand.requests.filter(number=1).update(**scope)
     return demand

@@ -135,6 +135,105 @@ def test_the_page_and_the_api_download_with_the_same_headers_and_the_same_audit(
     )
 
 
+def _table_writes() -> dict[str, int]:
+    """Rows inserted, updated or deleted so far in this transaction, by table (PostgreSQL's own counters)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_xact_user_tables")
+        return {name: n for name, n in cursor.fetchall() if n}
+
+
+def test_a_receipt_downloaded_before_the_intake_task_signed_it_is_refused_and_nothing_is_written(
+    client, people, settings
+):
+    from pathlib import Path
+
+    from django.db import connection
+
+    from subpoenas.responses.models import IssuedDocument
+    from tests.conftest import need
+
+    need(connection.vendor == "postgresql", "PostgreSQL (its per-transaction write counters)")
+    demand = make_demand("TX", by=people.tess, signed_receipt=False)  # received; its task not yet run
+    verified_login(client, people.tess)
+    api = api_as(people.tess)
+    receipts_folder = Path(settings.MEDIA_ROOT) / "issued" / "receipts"
+    before = _table_writes()
+    page, by_api = (
+        client.get(f"/demands/{demand.pk}/receipt.pdf"),
+        api.get(f"/api/demands/{demand.pk}/receipt/"),
+    )
+    written = {t: n - before.get(t, 0) for t, n in _table_writes().items() if n != before.get(t, 0)}
+    for answer in (page, by_api):
+        assert answer.status_code == 409 and answer["Retry-After"] == "5"
+        assert (
+            answer["Content-Type"] == "text/plain; charset=utf-8"
+            and answer["Cache-Control"] == "private, no-store"
+        )
+        assert answer.content.decode().startswith(
+            f"The receipt of {demand.tracking_number} is being signed; retry in a moment."
+        )
+    assert set(written) <= {"django_session"}, written  # nothing signed, registered or audited
+    assert not IssuedDocument.objects.filter(demand=demand).exists()
+    assert not AuditEvent.objects.filter(
+        object_id=str(demand.pk), action__in=["receipt.signed", "demand.receipt_downloaded"]
+    ).exists()
+    assert not receipts_folder.exists() or not any(receipts_folder.rglob("*.pdf"))
+
+
+@pytest.mark.parametrize("confidentiality", ["standard", "sealed"])
+def test_after_the_intake_task_the_receipt_download_serves_the_bytes_it_signed(
+    client, people, on_commit, confidentiality
+):
+    """The task signs every receipt, a sealed demand's too (its e-mail carries no PDF, so only the portal
+    offers it); the page and the API then serve those registered bytes, and sign nothing more."""
+    import hashlib
+
+    from django.core import mail
+
+    from subpoenas.responses.models import IssuedDocument
+
+    with on_commit():  # the demand's commit runs the intake task, as in production
+        demand = make_demand("TX", by=people.tess, signed_receipt=False, confidentiality=confidentiality)
+    issued = IssuedDocument.objects.get(demand=demand, kind="receipt")
+    verified_login(client, people.tess)
+    page, by_api = (
+        client.get(f"/demands/{demand.pk}/receipt.pdf"),
+        api_as(people.tess).get(f"/api/demands/{demand.pk}/receipt/"),
+    )
+    assert page.status_code == by_api.status_code == 200 and page.content == by_api.content
+    assert page.content[:5] == b"%PDF-" and hashlib.sha256(page.content).hexdigest() == issued.sha256
+    assert IssuedDocument.objects.filter(demand=demand).count() == 1
+    assert AuditEvent.objects.filter(action="receipt.signed", object_id=str(demand.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action="demand.receipt_downloaded", object_id=str(demand.pk)).count() == 2
+    )
+    sent = next(m for m in mail.outbox if m.subject.startswith(f"Receipt {demand.tracking_number}"))
+    assert [a[1] for a in sent.attachments] == ([] if confidentiality == "sealed" else [page.content])
+
+
+def test_receipts_never_signed_are_signed_by_the_command_once(client, people):
+    """A demand received before the intake task signed receipts has none until the command signs it."""
+    import io
+
+    from django.core.management import call_command
+
+    demand = make_demand("TX", by=people.tess, signed_receipt=False)
+    other = make_demand("TX", by=people.tess)  # signed by its task already: left as it is
+    verified_login(client, people.tess)
+    assert client.get(f"/demands/{demand.pk}/receipt.pdf").status_code == 409
+    out = io.StringIO()
+    call_command("sign_missing_receipts", stdout=out)
+    assert out.getvalue().strip() == "1 receipt(s) signed."
+    served = client.get(f"/demands/{demand.pk}/receipt.pdf")
+    assert served.status_code == 200 and served.content[:5] == b"%PDF-"
+    signed = AuditEvent.objects.filter(action="receipt.signed")
+    assert sorted(signed.values_list("object_id", flat=True)) == sorted([str(demand.pk), str(other.pk)])
+    call_command("sign_missing_receipts", stdout=out)
+    assert out.getvalue().strip().endswith("0 receipt(s) signed.") and signed.count() == 2
+
+
 def test_search_by_tracking_number_caption_phone_and_provider_within_what_the_user_sees(
     client, people, tx_demand
 ):
@@ -225,22 +324,22 @@ def test_api_detail_carries_the_deadline_history(people, tx_demand):
 
 
 def test_the_receipt_rendered_outside_a_page_shows_the_issuing_states_local_time(people, settings):
-    """The e-mail task renders the receipt first, with UTC active: it printed the "local" time in UTC."""
+    """The intake task renders the receipt, with UTC active: it printed the "local" time in UTC."""
     import datetime as dt
     import subprocess
 
     from django.utils import timezone
 
     from subpoenas.models import LegalDemand
-    from subpoenas.receipts import receipt_pdf
+    from subpoenas.receipts import receipt_sign
 
-    demand = make_demand("TX", by=people.tess)
+    demand = make_demand("TX", by=people.tess, signed_receipt=False)  # signed below, at a known time
     LegalDemand.objects.filter(pk=demand.pk).update(
         received_at=dt.datetime(2026, 3, 2, 15, 30, tzinfo=dt.UTC)
     )
     demand.refresh_from_db()
     with timezone.override(dt.UTC):
-        pdf = receipt_pdf(demand)
+        pdf = receipt_sign(demand)
     text = subprocess.run(
         ["/usr/bin/pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout

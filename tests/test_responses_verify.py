@@ -183,11 +183,11 @@ def test_verification_stores_nothing(client, people, settings):
 
 
 def test_the_receipt_is_signed_once_and_verifies_as_issued(client, people, tmp_path):
-    from subpoenas.receipts import receipt_pdf
+    from subpoenas.receipts import receipt_sign
     from tests.factories import make_demand
 
     demand = make_demand("TX")
-    first, again = receipt_pdf(demand), receipt_pdf(demand)
+    first, again = receipt_sign(demand), receipt_sign(demand)
 
     assert first == again  # signed once; the same bytes every time
     code, out = run_verify(tmp_path, first)

@@ -46,7 +46,10 @@ def route_names() -> list[str]:
 def world(people, delivered):
     from datetime import timedelta
 
+    from subpoenas.receipts import receipt_sign
+
     demand, response, _ = delivered
+    receipt_sign(demand)  # as its intake task did (the responses' fixtures leave the receipt unsigned)
     case = demand.case
     case_share(by=people.sam, case=case, office=people.carl.office)
     acme, other = make_provider("Acme Voice"), make_provider("Other Telecom")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -126,10 +126,18 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         by_status = {value: n for value, _label, n in counts.pop("by_status")}
         return Response({**counts, "by_status": by_status})
 
-    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): bytes,
+            (409, "text/plain"): OpenApiResponse(
+                str, description="Not signed yet (just received): retry after the Retry-After seconds."
+            ),
+        }
+    )
     @action(detail=True, methods=["get"], url_path="receipt")
     def receipt(self, request, pk=None):
-        """The receipt PDF: tracking number, each file's SHA-256, received time in UTC and local time."""
+        """The receipt PDF: tracking number, each file's SHA-256, received time in UTC and local time. Signed
+        once just after intake; until then 409 with Retry-After."""
         demand = selectors.demand_for(request.user, pk, audit=False)
         return downloads.receipt_download(by=request.user, demand=demand)
 

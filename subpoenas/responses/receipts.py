@@ -1,8 +1,9 @@
 """Receipts of demands, signed and registered like responses.
 
-The receipt is the issuing office's proof of what it served and when; signed once, on first use, and
-the same signed bytes returned afterwards, so its SHA-256 never changes and it verifies on the
-verification page like a response.
+The receipt is the issuing office's proof of what it served and when. It is signed once, by the intake task
+(`subpoenas.receipts.receipt_send`, queued when the demand is received), and downloads only read the signed
+bytes, so its SHA-256 never changes, it verifies on the verification page like a response, and a GET
+creates no rows.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from itg.audit.actions import Action
 from itg.audit.services import record
@@ -24,11 +26,22 @@ def _stored(document: IssuedDocument) -> bytes:
         return f.read()
 
 
-def receipt_signed_pdf(demand: LegalDemand, render: Callable[[], bytes]) -> bytes:
-    """The demand's signed receipt: rendered with `render` and signed the first time, then reused."""
+def receipt_signed_bytes(demand: LegalDemand) -> bytes | None:
+    """The demand's signed receipt as registered, or None while the intake task has not signed it yet."""
     existing = IssuedDocument.objects.filter(demand=demand, kind=IssuedDocument.Kind.RECEIPT).first()
+    return None if existing is None else _stored(existing)
+
+
+def demands_without_receipt() -> QuerySet[LegalDemand]:
+    return LegalDemand.objects.exclude(issued_documents__kind=IssuedDocument.Kind.RECEIPT).order_by("pk")
+
+
+def receipt_signed_pdf(demand: LegalDemand, render: Callable[[], bytes]) -> bytes:
+    """Sign the demand's receipt (rendered with `render`) and register it, once: signed already, the
+    registered bytes are returned, so a task delivered twice signs one receipt."""
+    existing = receipt_signed_bytes(demand)
     if existing is not None:
-        return _stored(existing)
+        return existing
     signed = pdf_sign_and_store(
         render(),
         reason=f"Receipt of {demand.tracking_number} by the Industry Traceback Group",
@@ -47,7 +60,7 @@ def receipt_signed_pdf(demand: LegalDemand, render: Callable[[], bytes]) -> byte
                 changes={"sha256": document.sha256},
             )
     except IntegrityError:
-        # Signed at the same moment by another process (the e-mail task and a download): keep theirs.
+        # Signed at the same moment by another run of the task (a duplicate delivery): keep theirs.
         discard_stored(signed)
         return _stored(IssuedDocument.objects.get(demand=demand, kind=IssuedDocument.Kind.RECEIPT))
     except BaseException:
