@@ -23,9 +23,9 @@ def found(result, criterion):
 
 
 def test_every_planted_provider_is_found_and_no_other(world, django_assert_num_queries):
-    # The session settings (JIT off, work_mem), hops grouped by the facts the criteria read,
-    # accepted-from-the-originator, unfiled providers, providers.
-    with django_assert_num_queries(5):
+    # The session settings (JIT off, work_mem), the foreign and unfiled providers' ids, hops grouped by the
+    # facts the criteria read, accepted-from-the-originator, unfiled providers' hops, providers.
+    with django_assert_num_queries(6):
         result = findings(WINDOW, Thresholds(), now=NOW)
     for criterion in CRITERIA:
         got, expected = found(result, criterion), world.expected[criterion]
