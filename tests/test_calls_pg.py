@@ -247,3 +247,29 @@ def test_the_sql_date_rule_is_the_python_rule(postgres):
     del expected[""]
     assert found == expected
     assert sum(v is not None for v in found.values()) == 17
+
+
+def test_imports_of_one_source_write_a_chunk_at_a_time(postgres, tmp_path, settings, monkeypatch):
+    """While a chunk is being written no other import of its source may write (its new rows must stay
+    new until it commits); an import of another source may."""
+    import psycopg
+
+    from tracebacks.calls import pgcopy
+
+    db, held, write = connection.settings_dict, [], pgcopy.sql_write
+
+    def watched_write(*args):
+        with psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"],
+                             password=db["PASSWORD"] or None, autocommit=True) as other:  # fmt: skip
+            for source in ("ftc_dnc", "fcc_complaint"):
+                key = f"calls_callrecord:{source}"
+                held.append(
+                    not other.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [key]).fetchone()[0]
+                )
+        return write(*args)
+
+    monkeypatch.setattr(pgcopy, "sql_write", watched_write)
+    settings.CALL_IMPORT_SQL_MIN_BYTES = 0
+    job = import_file(tmp_path, "ftc-dnc", ftc_bytes())
+    assert held == [True, False]
+    assert (job.created, job.duplicates, job.rejected) == (5, 1, 6)

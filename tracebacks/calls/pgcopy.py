@@ -11,7 +11,9 @@ Per chunk (one transaction with the job's cursor, so a killed worker resumes aft
 4. Observations linked set-based before the write (`_NEAR`, `_LINK`): the stored rows of the same calling
    numbers within the window are fetched once, so no stored row is updated afterwards.
 5. One INSERT ... SELECT into the partitioned table in call time order (each month's partition and
-   its indexes take one run of rows), ON CONFLICT DO NOTHING (a concurrent import of the same rows).
+   its indexes take one run of rows). No ON CONFLICT arbiter (it cost a quarter of the INSERT): the
+   pipeline lets one import of a source write at a time (`pipeline._one_writer_per_source`), so no row
+   of calls_new can have been stored since step 3 read the store.
 `tests/test_calls_pg.py` runs the same dirty file through this and the Python writer and compares every
 field of every row, every reject and the grouping of observations.
 """
@@ -183,7 +185,6 @@ SELECT id, %(source)s, '', %(job)s, call_at, '{EASTERN}', date_only, calling_num
   '', '', '', '', '', grp, dedupe_key, %(now)s
 FROM calls_new
 ORDER BY call_at
-ON CONFLICT (dedupe_key, call_at) DO NOTHING
 """  # nosec B608 - names and fragments are module constants, values are bound parameters
 
 
@@ -264,6 +265,9 @@ def sql_write(job, decl: Declaration, chunk: str, files) -> tuple[int, int, int]
         _setup(cursor)
         cursor.execute("TRUNCATE calls_stage2")  # inside one outer transaction (tests) too
         cursor.execute("SET LOCAL work_mem = '64MB'")  # the chunk's sorts and CTEs in memory, not temp files
+        # The statements here are many cheap functions a row: compiling them costs more than it saves
+        # (normalising 50,000 rows: 0.31 s of CPU without JIT, 0.65-0.70 s when it optimises).
+        cursor.execute("SET LOCAL jit = off")
         with cursor.copy(_COPY) as copy:
             copy.write(chunk)
         cursor.execute(_NORMALISE, {"source": decl.source})
