@@ -142,7 +142,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Idle timeout: the session expires 30 minutes after the last request (the cookie is renewed on each).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Activity renews the idle timeout at most once a minute (itg/accounts/middleware.py), not on every request.
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ENGINE = "django.contrib.sessions.backends.db"  # shared by every process and machine
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "ITG Portal")

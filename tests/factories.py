@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
+
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import Case
+from itg.accounts.middleware import RENEWED_KEY
 from itg.accounts.models import Office, User
 from itg.accounts.services import ag_office, itg_office, office_create
 
@@ -40,6 +43,9 @@ def verified_login(client: Client, user: User) -> Client:
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     session = client.session
     session["otp_device_id"] = device.persistent_id
+    session[RENEWED_KEY] = int(
+        time.time()
+    )  # as the real login's responses renew it (itg/accounts/middleware.py)
     session.save()
     return client
 

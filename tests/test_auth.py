@@ -271,6 +271,37 @@ def test_a_session_idle_for_thirty_minutes_ends(client, people):
         assert client.get("/")["Location"].startswith("/accounts/login/")
 
 
+def test_activity_renews_the_session_at_most_once_a_minute(client, people):
+    """A page view within a minute of the last renewal writes nothing to the session table; one after a
+    minute moves the session's expiry (and the last-seen cookie) to that request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from freezegun import freeze_time
+
+    from itg.accounts.middleware import LAST_SEEN_COOKIE
+
+    verified_login(client, people.ivy)
+    client.get("/")
+    key = client.session.session_key
+    expiry = Session.objects.get(session_key=key).expire_date
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            assert "Demands" in client.get("/demands/").content.decode()
+        writes = [
+            q["sql"]
+            for q in queries.captured_queries
+            if "django_session" in q["sql"] and "UPDATE" in q["sql"]
+        ]
+        assert writes == []
+    assert Session.objects.get(session_key=key).expire_date == expiry
+    later = timezone.now() + timedelta(seconds=61)
+    with freeze_time(later):
+        assert "Demands" in client.get("/demands/").content.decode()
+        assert client.cookies[LAST_SEEN_COOKIE].value.startswith(f"{int(later.timestamp())}:")
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert abs((renewed - (later + timedelta(minutes=30))).total_seconds()) < 2
+
+
 @pytest.mark.parametrize("url", ["/api/schema/", "/api/docs/", "/api/redoc/"])
 def test_api_docs_are_served_locally_to_signed_in_users(client, people, url):
     assert client.get(url).status_code in (401, 403)

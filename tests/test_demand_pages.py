@@ -270,9 +270,8 @@ def test_queue_query_count_is_constant(client, people, django_assert_max_num_que
     verified_login(client, people.ivy)
     _demands(30, "TX")
     # session, user+office, otp device, counts by status (also the paginator's total), open-deadline
-    # counts, page of demands (+case, owner), owners for the filter, unread notifications, session save
-    # (savepoint, update, release)
-    with django_assert_max_num_queries(12) as small:
+    # counts, page of demands (+case, owner), owners for the filter, unread notifications
+    with django_assert_max_num_queries(9) as small:
         assert client.get("/demands/").status_code == 200
     _demands(70, "CA")
     with django_assert_max_num_queries(len(small.captured_queries)):

@@ -66,8 +66,8 @@ def test_neighbourhood_page_draws_the_same_data_as_its_table(
     verified_login(client, people.ivy)
     url = f"/ecosystem/providers/{world.wholesale.pk}/graph/?{W}"
     client.get(url)
-    # session, user, device, settings, provider, campaigns for the filter, notifications, session save (3)
-    with django_assert_max_num_queries(10):
+    # session, user, device, settings, provider, campaigns for the filter, notifications
+    with django_assert_max_num_queries(7):
         page = client.get(url).content.decode()
     svg = page[page.index("<svg") : page.index("</svg>")]
     for name in ("Root Origin", "Wholesale Hub", "Transit Two", "Terminating East", "Terminating West"):

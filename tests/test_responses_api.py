@@ -313,9 +313,9 @@ def test_the_list_queries_do_not_grow_with_versions(client, people):
         return _cost(client, f"/api/demands/{demand.pk}/responses/")
 
     # session, user, OTP device, demand; audit of the view (chain lock on PostgreSQL, chain head, insert);
-    # versions with their documents and users (one query); session save (savepoint, update, release)
-    assert cost(people.ivy, 1) == cost(people.ivy, 4) <= 11
-    assert cost(people.tess, 1) == cost(people.tess, 4) <= 12  # + the visible cases of the office
+    # versions with their documents and users (one query)
+    assert cost(people.ivy, 1) == cost(people.ivy, 4) <= 8
+    assert cost(people.tess, 1) == cost(people.tess, 4) <= 9  # + the visible cases of the office
 
 
 def test_the_evidence_queries_do_not_grow_with_links(client, people, on_commit):
@@ -329,11 +329,11 @@ def test_the_evidence_queries_do_not_grow_with_links(client, people, on_commit):
     verified_login(client, people.ivy)
     url = f"/api/demands/{demand.pk}/evidence/"
     # session, user, OTP device, demand; audit (lock, head, insert); requests, answers, links with
-    # tracebacks and campaigns, proposal queries; session save (savepoint, update, release)
+    # tracebacks and campaigns, proposal queries
     link(2)
     few = _cost(client, url)
     link(6)
-    assert few == _cost(client, url) <= 14
+    assert few == _cost(client, url) <= 11
 
     def deliver(reason: str = "") -> None:
         with on_commit():

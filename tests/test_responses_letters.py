@@ -224,8 +224,8 @@ def test_the_evidence_list_shows_the_letters_with_constant_queries(sent, world, 
     assert f"{sent[0].reference}-4" in page
     # session, user, OTP device, demand; audit of the view (chain lock, head, insert); versions; requests,
     # answers, links, proposal queries, the letters to the findings' providers; editable check; unread
-    # notifications; session save (savepoint, update, release)
-    assert few == many <= 18
+    # notifications
+    assert few == many <= 15
 
 
 def test_the_delivered_response_page_reads_no_letters(signed, people, client, on_commit):

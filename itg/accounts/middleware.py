@@ -18,10 +18,16 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 _OPEN_PREFIXES = ("/static/", "/api/", "/favicon.ico")
 
-# The session ends silently after SESSION_COOKIE_AGE without a request (settings: idle timeout). So that the
-# login page can say why, each response to a signed-in user refreshes a signed, HttpOnly cookie holding the
-# time of that request, which outlives the session; logging out deletes it. Its presence on the login page
-# means the session ended without a logout, and its age says whether idleness ended it.
+# The session ends silently after SESSION_COOKIE_AGE without a request (settings: idle timeout). Activity
+# renews it: a signed-in request more than SESSION_RENEW_SECONDS after the last renewal marks the session
+# modified, so the session middleware saves it with a fresh expiry. (Saving on every request, as
+# SESSION_SAVE_EVERY_REQUEST does, costs a database write and commit per page view for nothing: the expiry
+# moves by seconds. With a renewal at most once a minute, an idle session ends 30 minutes after its last
+# renewal, that is 29 to 30 minutes after the last request.) So that the login page can say why a session
+# ended, each renewal also writes a signed, HttpOnly cookie holding the renewal's time, which outlives the
+# session; logging out deletes it. Its presence on the login page means the session ended without a logout,
+# and its age, measured from the same instant the session's expiry is, says whether idleness ended it.
+RENEWED_KEY = "_itg_renewed"
 LAST_SEEN_COOKIE = "itg_last_seen"
 LAST_SEEN_SALT = "itg.accounts.last-seen"
 LAST_SEEN_MAX_AGE = 14 * 24 * 3600
@@ -68,9 +74,19 @@ class TwoFactorRequiredMiddleware:
     def __call__(self, request: HttpRequest):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and LAST_SEEN_COOKIE not in response.cookies:
+        session = getattr(request, "session", None)
+        if (
+            user is None
+            or not user.is_authenticated
+            or session is None
+            or LAST_SEEN_COOKIE in response.cookies
+        ):
+            return response  # anonymous, or the view itself dealt with the cookie (logout deletes it)
+        now = int(time.time())
+        if now - session.get(RENEWED_KEY, 0) >= settings.SESSION_RENEW_SECONDS or session.modified:
+            session[RENEWED_KEY] = now  # saved by the session middleware, expiry now + idle timeout
             response.set_signed_cookie(
-                LAST_SEEN_COOKIE, str(int(time.time())), salt=LAST_SEEN_SALT, max_age=LAST_SEEN_MAX_AGE,
+                LAST_SEEN_COOKIE, str(now), salt=LAST_SEEN_SALT, max_age=LAST_SEEN_MAX_AGE,
                 httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
             )  # fmt: skip
         return response
