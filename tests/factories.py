@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 
+from django.core import signing
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import Case
-from itg.accounts.middleware import RENEWED_KEY
+from itg.accounts.middleware import LAST_SEEN_COOKIE, LAST_SEEN_SALT, RENEWED_KEY
 from itg.accounts.models import Office, User
 from itg.accounts.services import ag_office, itg_office, office_create
 
@@ -43,10 +44,12 @@ def verified_login(client: Client, user: User) -> Client:
     device = TOTPDevice.objects.get(user=user, confirmed=True)
     session = client.session
     session["otp_device_id"] = device.persistent_id
-    session[RENEWED_KEY] = int(
-        time.time()
-    )  # as the real login's responses renew it (itg/accounts/middleware.py)
+    # As the real login's responses do (itg/accounts/middleware.py): the session renewed, the last-seen cookie.
+    now = int(time.time())
+    session[RENEWED_KEY] = now
     session.save()
+    signer = signing.get_cookie_signer(salt=LAST_SEEN_COOKIE + LAST_SEEN_SALT)
+    client.cookies[LAST_SEEN_COOKIE] = signer.sign(str(now))
     return client
 
 
