@@ -12,7 +12,8 @@ A long document (a response of 500 tracebacks is about 170 pages of ruled tables
 WeasyPrint, whose layout is pure Python on one core) is rendered in parts instead (`render_bates_pdf_parts`):
 each part is a whole HTML document laid out in its own process, the PDFs are joined in order with pypdf, and
 only then, when the page count is known, every page is stamped with its Bates number and "Page x of y"
-from one small WeasyPrint document of empty pages carrying just those margin boxes (about 8 ms a page).
+from one small WeasyPrint document holding just those two lines a page (3 ms a page), each of its pages
+drawn over a joined page as a form XObject (0.2 s for 175 pages, against 1 s for pypdf's merge_page).
 """
 
 from __future__ import annotations
@@ -30,8 +31,15 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 import weasyprint
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import Fit
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    Fit,
+    NameObject,
+    StreamObject,
+)
 from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
 
@@ -329,10 +337,34 @@ def _render_parts(jobs: list[tuple], workers: int) -> list[tuple[bytes, int]]:
         return [futures[i].result() for i in range(len(jobs))]
 
 
+# The stamp's own stylesheet: no margin boxes (WeasyPrint cascades all sixteen on every page, most of a blank
+# page's cost), just a strip the height of the bottom margin holding the two lines of `bates_css`.
+_STAMP_CSS = """
+@page { size: letter; margin: 25.54cm 2cm 0 2cm; }
+html { font-family: "ITG Sans"; font-size: 8pt; }
+body { margin: 0; }
+div + div { break-before: page; }
+p { margin: 0; line-height: 2.3cm; text-align: center; }
+p.b { margin-top: -2.3cm; text-align: right; font-weight: bold; }
+"""
+
+
 def _stamp(pages: int, prefix: str, start: int, pdf_variant: str | None) -> bytes:
-    """`pages` empty pages on which only the margin boxes of `bates_css` are drawn."""
-    html = "<style>div { break-after: page }</style>" + "<div></div>" * (pages - 1) + "<p></p>"
-    return _render_document(html, None, bates_css(prefix, start)).write_pdf(pdf_variant=pdf_variant)
+    """`pages` pages each showing only "Page x of y" and its Bates number where `bates_css` prints them."""
+    # The prefix passed _check_bates (letters, digits, - _ .): nothing in it needs escaping.
+    html = "".join(
+        f'<div><p>Page {n} of {pages}</p><p class="b">{bates_label(prefix, start + n - 1)}</p></div>'
+        for n in range(1, pages + 1)
+    )
+    font_config = FontConfiguration()
+    fetcher = LocalURLFetcher([FONTS_DIR])
+    css = weasyprint.CSS(string=_FONT_FACES + _STAMP_CSS, font_config=font_config, url_fetcher=fetcher)
+    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
+        stylesheets=[css], font_config=font_config
+    )
+    if len(document.pages) != pages:  # a line taller than its strip would add pages and shift every number
+        raise RuntimeError(f"The Bates stamp took {len(document.pages)} pages for {pages}")
+    return document.write_pdf(pdf_variant=pdf_variant)
 
 
 def _join(parts: Sequence[PdfPart], pdfs: Sequence[bytes], stamp: bytes) -> bytes:
@@ -349,14 +381,42 @@ def _join(parts: Sequence[PdfPart], pdfs: Sequence[bytes], stamp: bytes) -> byte
         else:
             section = _copy_outline(writer, reader, reader.outline, offset, None) or section
     stamps = PdfReader(BytesIO(stamp)).pages
+    # The page's own content runs between q and Q, so whatever state it leaves, the stamp draws as laid out.
+    save, restore = (writer._add_object(_content(data)) for data in (b"q\n", b"\nQ\n"))
     for number, (page, over) in enumerate(zip(writer.pages, stamps, strict=True), start=1):
         if page.mediabox != over.mediabox:
             raise ValueError(f"Page {number} is not the size of the Bates stamp ({over.mediabox})")
-        page.merge_page(over)
-        page.compress_content_streams()
+        _overlay(writer, page, over, save, restore)
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _content(data: bytes) -> StreamObject:
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def _overlay(writer: PdfWriter, page: PageObject, over: PageObject, save, restore) -> None:
+    """Draw `over` on `page` as a form XObject. Unlike pypdf's merge_page, which parses and rewrites the
+    page's content stream (1 s for 134 pages of tables), this only adds references."""
+    form = _content(over.get_contents().get_data())
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject(over.mediabox), NameObject("/Resources"): over["/Resources"].clone(writer),
+    })  # fmt: skip
+    name = NameObject("/ItgBates")
+    draw = writer._add_object(_content(b"q " + name.encode() + b" Do Q\n"))
+    resources = page["/Resources"]
+    # Pages of one part share a resource dictionary: give each its own copy to hold its stamp.
+    resources = page[NameObject("/Resources")] = DictionaryObject(resources)
+    xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()))
+    xobjects[name] = writer._add_object(form.flate_encode())
+    resources[NameObject("/XObject")] = xobjects
+    contents = page.raw_get("/Contents").get_object()
+    own = list(contents) if isinstance(contents, ArrayObject) else [page.raw_get("/Contents")]
+    page[NameObject("/Contents")] = ArrayObject([save, *own, restore, draw])
 
 
 def _copy_outline(writer: PdfWriter, reader: PdfReader, items: list, offset: int, parent):

@@ -340,6 +340,8 @@ def test_a_response_rendered_in_parts_is_one_signed_gapless_package(people, tmp_
     pages = two.bates_last - two.bates_first + 1
     assert len(reader.pages) == pages >= 5  # letter and Part I, one page a part of exhibits, III and IV
     (tmp_path / "r.pdf").write_bytes(pdf)
+    pdfsig = poppler("pdfsig", str(tmp_path / "r.pdf"))  # an independent reader of the joined file
+    assert "Signature is Valid" in pdfsig and "Total document signed" in pdfsig
     for n in range(1, pages + 1):
         text = poppler("pdftotext", "-f", str(n), "-l", str(n), "-layout", str(tmp_path / "r.pdf"), "-")
         assert f"ITG-{demand.tracking_number}-{two.bates_first + n - 1:06d}" in text
