@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 
 from django.conf import settings
@@ -143,19 +144,40 @@ def chunks(stream: Iterator[Item], size: int) -> Iterator[list[Item]]:
 
 
 def _batches(decl: Declaration, job: ImportJob, opened: Opened, size: int):
-    """(rows, last line, chunk) for each chunk of `size` data rows, and the writer that takes them. Both
-    writers' chunks are cut at the same rows, so a run resumed by the other writer skips the same lines."""
+    """(rows, last line, chunk, bytes read) for each chunk of `size` data rows, and the writer that takes
+    them. Both writers' chunks are cut at the same rows, so a run resumed by the other writer skips the
+    same lines."""
     if use_sql_path(decl, job):
         from . import pgcopy
 
         _kind(decl, opened)
         header, reader = _csv(decl, job, opened)
         if pgcopy.takes(header):
-            return pgcopy.copy_chunks(header, reader, size), pgcopy.sql_write
+            return _read_ahead(pgcopy.copy_chunks(header, reader, size), opened.progress), pgcopy.sql_write
         stream = _csv_items(header, reader)
     else:
         stream = items(decl, job, opened)
-    return ((len(chunk), chunk[-1].line, chunk) for chunk in chunks(stream, size)), python_write
+    batches = ((len(chunk), chunk[-1].line, chunk, opened.progress.count) for chunk in chunks(stream, size))
+    return batches, python_write
+
+
+def _read_ahead(batches: Iterator[tuple], progress) -> Iterator[tuple]:
+    """Each batch with the bytes read at its end, the next one read in a thread while this one is written:
+    the file's parsing in Python overlaps PostgreSQL's work on the chunk before (one chunk ahead, so the
+    memory held stays bounded). A reading error (a bomb found part-way) is raised here, in order."""
+
+    def step():
+        batch = next(batches, None)
+        return batch, progress.count
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="calls-read-ahead") as pool:
+        pending = pool.submit(step)
+        while True:
+            batch, bytes_read = pending.result()
+            if batch is None:
+                return
+            pending = pool.submit(step)
+            yield (*batch, bytes_read)
 
 
 def parse_chunk(decl: Declaration, options: dict, chunk: list[Item]) -> tuple[list[dict], list[ImportReject]]:
@@ -252,14 +274,14 @@ def job_run(job: ImportJob, *, on_progress: Callable[[ImportJob], None] | None =
             opened = open_data(handle, allow_extra_members=decl.extra_members)
             job.options = {**job.options, "_archive": opened.archive}
             batches, writer = _batches(decl, job, opened, settings.CALL_IMPORT_CHUNK_ROWS)
-            for index, (rows, last_line, chunk) in enumerate(batches):
+            for index, (rows, last_line, chunk, bytes_read) in enumerate(batches):
                 if index < job.chunks_done:
                     continue  # committed by an earlier run
                 with stored_files() as files, transaction.atomic():
                     _one_writer_per_source(decl.source)
                     created, duplicates, rejected = writer(job, decl, chunk, files)
                     ImportJob.objects.filter(pk=job.pk).update(
-                        chunks_done=index + 1, lines_done=last_line, bytes_done=opened.progress.count,
+                        chunks_done=index + 1, lines_done=last_line, bytes_done=bytes_read,
                         rows_read=F("rows_read") + rows, created=F("created") + created,
                         duplicates=F("duplicates") + duplicates, rejected=F("rejected") + rejected,
                     )  # fmt: skip
