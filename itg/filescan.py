@@ -246,7 +246,8 @@ def analyse_bounded(
         target=_child, args=(child, data, kind, text_pages, memory_mb * 1024 * 1024, max(1, int(seconds) + 1)),
         daemon=True,
     )  # fmt: skip
-    process.start()
+    with forkserver.children_allowed():  # also from a Celery task, whose pool process is daemonic
+        process.start()
     child.close()
     try:
         if not parent.poll(seconds):

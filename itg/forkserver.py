@@ -10,6 +10,8 @@ machines). Nothing here imports Django: the children must not touch the database
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.context import BaseContext
 
 PRELOAD = ["pypdf", "itg.filescan", "itg.pdf"]
@@ -22,3 +24,26 @@ def context() -> BaseContext:
         _context = multiprocessing.get_context("forkserver")
         _context.set_forkserver_preload(PRELOAD)
     return _context
+
+
+@contextmanager
+def children_allowed() -> Iterator[None]:
+    """Let this process start the forkserver's children even when it is daemonic.
+
+    Celery's prefork pool runs every task in a daemonic process, and multiprocessing refuses to start a
+    child from one ("daemonic processes are not allowed to have children"), so that no child outlives a
+    daemon killed with its parent. That rule's reason does not hold here: the children are forked by the
+    forkserver, not by this process; the caller joins them (or kills them, at a parse's time limit) before
+    the block ends; and if this process dies first, their pipes close and they exit (the forkserver
+    itself exits when its parent's pipe closes). So the flag is lifted for the block and put back after.
+    """
+    config = multiprocessing.current_process()._config
+    had, daemon = "daemon" in config, config.get("daemon")
+    config["daemon"] = False
+    try:
+        yield
+    finally:
+        if had:
+            config["daemon"] = daemon
+        else:
+            config.pop("daemon", None)

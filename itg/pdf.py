@@ -332,7 +332,11 @@ def _render_parts(jobs: list[tuple], workers: int) -> list[tuple[bytes, int]]:
 
     # Largest first, so that no worker is left with a big part when the others are done.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][0]))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=forkserver.context()) as pool:
+    # children_allowed: the render task runs in a Celery prefork pool process, which is daemonic.
+    with (
+        forkserver.children_allowed(),
+        ProcessPoolExecutor(max_workers=workers, mp_context=forkserver.context()) as pool,
+    ):
         futures = {i: pool.submit(_render_part, *jobs[i]) for i in order}
         return [futures[i].result() for i in range(len(jobs))]
 

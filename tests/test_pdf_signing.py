@@ -172,6 +172,35 @@ def test_parts_are_joined_under_one_gapless_bates_range(tmp_path: Path, pki: Dev
     assert verify_pdf(sign(result.pdf, pki), [pki.root_certificate()]).acceptable
 
 
+def _in_a_daemon(conn) -> None:
+    """What a Celery prefork pool process does: render parts side by side and parse an upload, bounded."""
+    from itg.filescan import analyse_bounded
+
+    try:
+        result = render_bates_pdf_parts(PARTS, prefix=PREFIX, start=1, workers=2)
+        parsed = analyse_bounded(result.pdf, "pdf", seconds=20, memory_mb=1024)
+        conn.send(("ok", result.last, "three" in parsed.text))
+    except Exception as error:  # reported to the test, which names it
+        conn.send(("error", repr(error), False))
+
+
+def test_parts_render_and_uploads_parse_from_a_daemonic_process() -> None:
+    """Celery runs tasks in daemonic processes, which multiprocessing forbids to start children: the render
+    pool and the bounded parser must work there too (the load bench's signing failed with 'daemonic
+    processes are not allowed to have children')."""
+    import multiprocessing
+
+    # A fresh interpreter, as a Celery pool process is before its first task: a fork of this test process
+    # would inherit the forkserver an earlier test started here, which is not its child.
+    ctx = multiprocessing.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_in_a_daemon, args=(child,), daemon=True)
+    process.start()
+    assert parent.poll(120), "the daemonic process did not answer"
+    assert parent.recv() == ("ok", 4, True)
+    process.join(10)
+
+
 def test_a_single_part_is_the_one_document_render() -> None:
     one = render_bates_pdf_parts([PdfPart(THREE_PAGES)], prefix=PREFIX, start=4)
     assert (one.first, one.last) == (4, 6)
