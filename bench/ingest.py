@@ -13,7 +13,9 @@ formats, exact duplicate rows, rows shifted by a column, bad dates), then in one
   re-import  the same file again (target < 0.2x the first run): recognised by its SHA-256, not read;
              and the same rows in other bytes, read in full and found duplicates.
 Campaign assignment (issue 10), which the import queues for a worker once a job is done, is timed on its
-own line: it is not part of reading the file. The machine's load average is printed with the figures.
+own line: it is not part of reading the file. The machine's load average is printed with the figures, and,
+when the server runs on this machine, the CPU seconds of this process and of its server process for the
+raw COPY and the first run: on a shared machine they move far less with the load than the wall times.
 """
 
 from __future__ import annotations
@@ -100,6 +102,24 @@ def write_file(path: Path, rows: int, seed: int = 7) -> dict:
     return dirt
 
 
+def cpu_now() -> tuple[float, float | None]:
+    """CPU seconds used so far by this process and by the server process of its connection (None when
+    the server is not on this machine)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return time.process_time(), None
+    return time.process_time(), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_since(start: tuple[float, float | None]) -> tuple[float, float | None]:
+    end = cpu_now()
+    return end[0] - start[0], None if start[1] is None or end[1] is None else end[1] - start[1]
+
+
 def raw_copy(path: Path) -> float:
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor
@@ -136,8 +156,12 @@ def main() -> None:
             size = path.stat().st_size
             print(f"file: {args.rows:,} rows, {size / 1e6:.0f} MB; dirt: {dirt}")
             print(f"load average at the start: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+            before = cpu_now()
             copy_s = raw_copy(path)
+            copy_cpu = cpu_since(before)
+            before = cpu_now()
             first_s, job = importer(path)
+            first_cpu = cpu_since(before)
             import_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             start = time.perf_counter()
             for job_id in QUEUED:
@@ -162,6 +186,11 @@ def main() -> None:
             f"{'campaign assignment':<22}{assign_s:9.2f}{'':>12}   (its own task, queued when the job is done)"
         )
         print(f"ratio importer/raw COPY speed: {copy_s / first_s:.2f}x (target >= 0.5)")
+        if copy_cpu[1] is not None and first_cpu[1] is not None:
+            copy_total, first_total = sum(copy_cpu), sum(first_cpu)
+            print(f"CPU seconds (this process + its PostgreSQL server process): raw COPY {copy_cpu[0]:.2f} + "
+                  f"{copy_cpu[1]:.2f}, importer first run {first_cpu[0]:.2f} + {first_cpu[1]:.2f}; "
+                  f"ratio {copy_total / first_total:.2f}x")  # fmt: skip
         print(f"re-import / first run: {second_s / first_s:.2f}x (target < 0.2); the same rows read in full: "
               f"{third_s / first_s:.2f}x")  # fmt: skip
         print(f"peak RSS: {import_peak_mb:,.0f} MB after the import, {peak_mb:,.0f} MB with campaign assignment "
