@@ -242,8 +242,12 @@ def test_gzip_and_zip_of_a_csv_import_like_the_csv(tmp_path):
     assert (job.created, job.duplicates) == (0, FTC_CREATED + FTC_DUPLICATES)
 
 
-def test_gzip_bomb_stops_and_leaves_nothing(tmp_path, settings):
-    settings.CALL_IMPORT_CHUNK_ROWS = 2
+@pytest.mark.parametrize(
+    "sql_min_bytes", [10**12, 0], ids=["python-writer", "set-based-writer-on-postgresql"]
+)
+def test_gzip_bomb_stops_and_leaves_nothing(tmp_path, settings, sql_min_bytes):
+    """Found part-way, after the first chunk is written (the set-based writer reads ahead in a thread)."""
+    settings.CALL_IMPORT_CHUNK_ROWS, settings.CALL_IMPORT_SQL_MIN_BYTES = 2, sql_min_bytes
     header = ",".join(FTC_COLUMNS).encode() + b"\r\n"
     row = b"2025550143,,2026-03-05 10:00:00,Austin,TX,512,Other,Y\r\n"
     bomb = gzip.compress(header + row * 3 + b"\r\n" * (40 * 1024 * 1024), compresslevel=9)

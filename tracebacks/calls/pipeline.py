@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from itertools import islice
 
 from django.conf import settings
@@ -274,22 +275,23 @@ def job_run(job: ImportJob, *, on_progress: Callable[[ImportJob], None] | None =
             opened = open_data(handle, allow_extra_members=decl.extra_members)
             job.options = {**job.options, "_archive": opened.archive}
             batches, writer = _batches(decl, job, opened, settings.CALL_IMPORT_CHUNK_ROWS)
-            for index, (rows, last_line, chunk, bytes_read) in enumerate(batches):
-                if index < job.chunks_done:
-                    continue  # committed by an earlier run
-                with stored_files() as files, transaction.atomic():
-                    _one_writer_per_source(decl.source)
-                    created, duplicates, rejected = writer(job, decl, chunk, files)
-                    ImportJob.objects.filter(pk=job.pk).update(
-                        chunks_done=index + 1, lines_done=last_line, bytes_done=bytes_read,
-                        rows_read=F("rows_read") + rows, created=F("created") + created,
-                        duplicates=F("duplicates") + duplicates, rejected=F("rejected") + rejected,
-                    )  # fmt: skip
-                job.refresh_from_db()
-                if on_progress:
-                    on_progress(job)
-                if AFTER_CHUNK:
-                    AFTER_CHUNK(job, index)
+            with closing(batches):  # a read-ahead ends before the file closes
+                for index, (rows, last_line, chunk, bytes_read) in enumerate(batches):
+                    if index < job.chunks_done:
+                        continue  # committed by an earlier run
+                    with stored_files() as files, transaction.atomic():
+                        _one_writer_per_source(decl.source)
+                        created, duplicates, rejected = writer(job, decl, chunk, files)
+                        ImportJob.objects.filter(pk=job.pk).update(
+                            chunks_done=index + 1, lines_done=last_line, bytes_done=bytes_read,
+                            rows_read=F("rows_read") + rows, created=F("created") + created,
+                            duplicates=F("duplicates") + duplicates, rejected=F("rejected") + rejected,
+                        )  # fmt: skip
+                    job.refresh_from_db()
+                    if on_progress:
+                        on_progress(job)
+                    if AFTER_CHUNK:
+                        AFTER_CHUNK(job, index)
     except FileRefused as error:
         return _refuse(job, str(error))
     finally:
