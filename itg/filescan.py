@@ -242,11 +242,12 @@ def analyse_bounded(
     """`analyse` in a child process; raise ParseLimit when it needs more than `seconds` or `memory_mb`."""
     ctx = _mp()
     parent, child = ctx.Pipe(duplex=False)
-    process = ctx.Process(
-        target=_child, args=(child, data, kind, text_pages, memory_mb * 1024 * 1024, max(1, int(seconds) + 1)),
-        daemon=True,
-    )  # fmt: skip
     with forkserver.children_allowed():  # also from a Celery task, whose pool process is daemonic
+        process = ctx.Process(
+            target=_child,
+            args=(child, data, kind, text_pages, memory_mb * 1024 * 1024, max(1, int(seconds) + 1)),
+            daemon=True,
+        )  # fmt: skip (the process copies the current process's settings when made)
         process.start()
     child.close()
     try:

@@ -36,14 +36,18 @@ def children_allowed() -> Iterator[None]:
     forkserver, not by this process; the caller joins them (or kills them, at a parse's time limit) before
     the block ends; and if this process dies first, their pipes close and they exit (the forkserver
     itself exits when its parent's pipe closes). So the flag is lifted for the block and put back after.
+
+    In a Celery pool process, multiprocessing's "current process" is billiard's process object, whose
+    authentication key is billiard's own kind, which refuses to be pickled outside billiard's spawning; a
+    child's start pickles it. For the block, the key is the same bytes in multiprocessing's kind.
     """
     config = multiprocessing.current_process()._config
-    had, daemon = "daemon" in config, config.get("daemon")
+    saved = {key: config[key] for key in ("daemon", "authkey") if key in config}
     config["daemon"] = False
+    if "authkey" in config:
+        config["authkey"] = multiprocessing.process.AuthenticationString(bytes(config["authkey"]))
     try:
         yield
     finally:
-        if had:
-            config["daemon"] = daemon
-        else:
-            config.pop("daemon", None)
+        config.pop("daemon", None)
+        config.update(saved)

@@ -184,19 +184,20 @@ def _in_a_daemon(conn) -> None:
         conn.send(("error", repr(error), False))
 
 
-def test_parts_render_and_uploads_parse_from_a_daemonic_process() -> None:
-    """Celery runs tasks in daemonic processes, which multiprocessing forbids to start children: the render
-    pool and the bounded parser must work there too (the load bench's signing failed with 'daemonic
-    processes are not allowed to have children')."""
-    import multiprocessing
+def test_parts_render_and_uploads_parse_from_a_celery_pool_process() -> None:
+    """Celery runs tasks in billiard's daemonic pool processes: multiprocessing forbids a daemonic process to
+    start children, and billiard's authentication key refuses to be pickled into one. The render pool and
+    the bounded parser must work there (the load bench's signing failed with 'daemonic processes are not
+    allowed to have children', then with 'Pickling an AuthenticationString object is disallowed')."""
+    import billiard
 
-    # A fresh interpreter, as a Celery pool process is before its first task: a fork of this test process
-    # would inherit the forkserver an earlier test started here, which is not its child.
-    ctx = multiprocessing.get_context("spawn")
+    # A fresh interpreter, as a pool process is before its first task: a fork of this test process would
+    # inherit the forkserver an earlier test started here, which is not its child.
+    ctx = billiard.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_in_a_daemon, args=(child,), daemon=True)
     process.start()
-    assert parent.poll(120), "the daemonic process did not answer"
+    assert parent.poll(120), "the pool process did not answer"
     assert parent.recv() == ("ok", 4, True)
     process.join(10)
 
