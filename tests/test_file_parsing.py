@@ -97,3 +97,29 @@ def test_malformed_pdfs_are_refused_with_a_message_or_read(ident):
         assert message.startswith(f"{name}: this PDF is damaged and cannot be opened (")
         return
     assert outcome != "refused" and checked.pdf.pages >= 0
+
+
+def test_a_first_parse_is_not_charged_for_the_forkserver_start(tmp_path):
+    """The forkserver imports its preload list before forking its first child (seconds on a loaded
+    machine): that start must not count against the first upload's parse budget, or an ordinary file is
+    refused as too slow to read. A fresh interpreter whose server takes 3 s to start parses within 2 s."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.factories import cached_pdf
+
+    (tmp_path / "slow_start.py").write_text("import time\ntime.sleep(3)\n")
+    (tmp_path / "demand.pdf").write_bytes(cached_pdf())
+    script = (
+        "import sys; from itg import filescan, forkserver; forkserver.PRELOAD.append('slow_start');"
+        f"data = open({str(tmp_path / 'demand.pdf')!r}, 'rb').read();"
+        "result = filescan.analyse_bounded(data, 'pdf', seconds=2, memory_mb=512);"
+        "print('pages', result.pages, 'flags', sorted(result.flags))"
+    )
+    root = Path(__file__).resolve().parent.parent
+    env = {"PYTHONPATH": f"{root}:{tmp_path}", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "pages 1 flags []"
