@@ -295,7 +295,10 @@ CELERY_BEAT_SCHEDULE |= {
     "demand-deadline-reminders": {"task": "subpoenas.tasks.send_deadline_reminders", "schedule": 3600.0},
     "demand-recompute-deadlines": {"task": "subpoenas.tasks.recompute_open_deadlines", "schedule": 86400.0},
     "demand-purge-intake-drafts": {"task": "subpoenas.tasks.purge_intake_drafts", "schedule": 86400.0},
+    # A receipt whose intake task gave up is signed by this sweep once the cause is gone (every 10 minutes).
+    "demand-sign-missing-receipts": {"task": "subpoenas.tasks.sign_missing_receipts", "schedule": 600.0},
 }
+RECEIPT_SWEEP_AFTER_MINUTES = env_int("RECEIPT_SWEEP_AFTER_MINUTES", 10, minimum=1)
 
 # --- Audit trail -----------------------------------------------------------------------------------------
 # The Ed25519 key that signs the chain's checkpoints (a PEM or its 32 raw bytes in base64; make one with

@@ -53,13 +53,17 @@ def receipt_signed(demand: LegalDemand) -> bytes | None:
     return receipt_signed_bytes(demand)
 
 
-def receipts_sign_missing() -> int:
+def receipts_sign_missing(received_before=None) -> int:
     """Sign the receipt of every demand that has none: those received before receipts were signed by the
     intake task (they were signed on their first download, so one never downloaded has none), or whose task
-    gave up. The download answers "being signed" until then. Returns how many were signed."""
+    gave up. The download answers "being signed" until then. With `received_before`, only demands received
+    before then (the sweep leaves a fresh demand to its own task). Returns how many were signed."""
     from subpoenas.responses.receipts import demands_without_receipt
 
-    missing = list(demands_without_receipt().select_related("issuing_office"))
+    missing = demands_without_receipt().select_related("issuing_office")
+    if received_before is not None:
+        missing = missing.filter(received_at__lt=received_before)
+    missing = list(missing)
     for demand in missing:
         receipt_sign(demand)
     return len(missing)

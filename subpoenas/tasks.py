@@ -34,5 +34,16 @@ def recompute_open_deadlines() -> int:
 
 
 @shared_task
+def sign_missing_receipts() -> int:
+    """Beat: a receipt whose intake task gave up (signing misconfigured, storage down past its retries) is
+    signed once the cause is gone, without anyone running the command; a demand received in the last
+    RECEIPT_SWEEP_AFTER_MINUTES is left to its own task."""
+    from django.conf import settings
+
+    cutoff = timezone.now() - timedelta(minutes=settings.RECEIPT_SWEEP_AFTER_MINUTES)
+    return receipts.receipts_sign_missing(received_before=cutoff)
+
+
+@shared_task
 def purge_intake_drafts() -> int:
     return intake_drafts_purge(older_than=timezone.now() - timedelta(days=2))

@@ -234,6 +234,27 @@ def test_receipts_never_signed_are_signed_by_the_command_once(client, people):
     assert out.getvalue().strip().endswith("0 receipt(s) signed.") and signed.count() == 2
 
 
+def test_the_beat_sweep_signs_receipts_whose_task_gave_up_and_leaves_fresh_ones(client, people, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from subpoenas.models import LegalDemand
+    from subpoenas.tasks import sign_missing_receipts
+
+    assert settings.CELERY_BEAT_SCHEDULE["demand-sign-missing-receipts"]["task"] == (
+        "subpoenas.tasks.sign_missing_receipts"
+    )
+    stuck = make_demand("TX", by=people.tess, signed_receipt=False)
+    fresh = make_demand("TX", by=people.tess, signed_receipt=False)
+    LegalDemand.objects.filter(pk=stuck.pk).update(received_at=timezone.now() - timedelta(minutes=11))
+    verified_login(client, people.tess)
+    assert sign_missing_receipts() == 1
+    assert client.get(f"/demands/{stuck.pk}/receipt.pdf").content[:5] == b"%PDF-"
+    assert client.get(f"/demands/{fresh.pk}/receipt.pdf").status_code == 409  # its own task signs it
+    assert sign_missing_receipts() == 0
+
+
 def test_search_by_tracking_number_caption_phone_and_provider_within_what_the_user_sees(
     client, people, tx_demand
 ):
