@@ -72,3 +72,19 @@ def import_file(tmp_path: Path, source: str, data: bytes, name: str = "calls.csv
     path.write_bytes(data)
     job = import_job_create(by=kw.pop("by", None), source=source, path=str(path), enqueue=False, **kw)
     return job_run(job)
+
+
+def out_of_range(column: str, value: str) -> str:
+    """The reason of a call date outside itg.params' bounds, as both writers word it."""
+    return f"{column} '{value}' is out of range: a call date must be from 1900-01-01 to 2199-12-31; correct the year."
+
+
+def rejects_csv(client, user, job) -> dict[int, str]:
+    """line -> reason of the job's rejects CSV as ITG staff download it from the job's page."""
+    from tests.factories import verified_login
+
+    verified_login(client, user)
+    response = client.get(f"/calls/imports/{job.pk}/rejects.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == ["line", "reason", "raw row"]
+    return {int(line): reason for line, reason, _raw in rows[1:]}

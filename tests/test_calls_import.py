@@ -21,6 +21,8 @@ from tests.calls_helpers import (
     csv_bytes,
     ftc_bytes,
     import_file,
+    out_of_range,
+    rejects_csv,
 )  # fmt: skip
 from tracebacks.calls import pipeline
 from tracebacks.calls.models import CallRecord, ImportJob, Source
@@ -152,6 +154,82 @@ def test_fcc_csv_and_json_give_the_same_records(tmp_path):
     as_lines = import_file(tmp_path, "fcc-complaints", lines, name="fcc.jsonl")
     assert (as_lines.created, as_lines.duplicates, as_lines.rejected) == (0, 3, 2)
     assert {r.source_record_id: (r.call_at, r.calling_number) for r in CallRecord.objects.all()} == before
+
+
+FTC_FAR_DATES = [
+    ["2025550143", "2026-03-05 10:05:00", "2026-03-05 10:00:00", "Austin", "TX", "512", "Other", "Y"],
+    ["2025550144", "", "9999-12-31 23:59:59", "Austin", "TX", "512", "Other", "Y"],  # overflowed UTC
+    ["2025550145", "9999-12-31 23:59:59", "2026-03-05 10:00:00", "Austin", "TX", "512", "Other", "Y"],
+    ["2025550143", "2026-03-05 10:05:00", "2026-03-05 10:00:00", "Austin", "TX", "512", "Other", "Y"],  # again
+    ["2025550146", "", "1899-12-31", "Austin", "TX", "512", "Other", "Y"],
+    ["2025550147", "", "2199-12-31 23:59:59", "Austin", "TX", "512", "Other", "Y"],  # the last day kept
+    ["2025550148", "", "0001-01-01 00:00:00", "Austin", "TX", "512", "Other", "Y"],
+    ["2025550149", "", "1900-01-01", "Austin", "TX", "512", "Other", "Y"],  # the first day kept
+    ["2025550150", "", "10000-01-01 00:00:00", "Austin", "TX", "512", "Other", "Y"],
+    ["2025550151", "", "9999-12-30", "Austin", "TX", "512", "Other", "Y"],
+]  # fmt: skip
+FTC_FAR_REJECTS = {
+    3: out_of_range("Violation_Date", "9999-12-31 23:59:59"),
+    4: out_of_range("Created_Date", "9999-12-31 23:59:59"),
+    6: out_of_range("Violation_Date", "1899-12-31"),
+    8: out_of_range("Violation_Date", "0001-01-01 00:00:00"),
+    10: "Violation_Date '10000-01-01 00:00:00' is not a date and time (expected e.g. 2026-03-05 00:03:04).",
+    11: out_of_range("Violation_Date", "9999-12-30"),
+}
+
+
+@pytest.mark.parametrize(
+    "sql_min_bytes", [10**12, 0], ids=["python-writer", "set-based-writer-on-postgresql"]
+)
+def test_ftc_dates_out_of_range_are_rejected_rows_not_a_crash(
+    tmp_path, settings, client, people, sql_min_bytes
+):
+    """Year 9999 Eastern is past the last moment a datetime holds once made UTC (it crashed the import
+    with an OverflowError); dates outside itg.params' 1900..2199 are refused the same way, by each writer,
+    in chunks of 3 rows."""
+    settings.CALL_IMPORT_CHUNK_ROWS, settings.CALL_IMPORT_SQL_MIN_BYTES = 3, sql_min_bytes
+    job = import_file(tmp_path, "ftc-dnc", ftc_bytes(FTC_FAR_DATES))
+    assert job.status == ImportJob.Status.DONE
+    assert (job.rows_read, job.created, job.duplicates, job.rejected) == (10, 3, 1, 6)
+    assert _rejects(job) == rejects_csv(client, people.ivy, job) == FTC_FAR_REJECTS
+    assert sorted(CallRecord.objects.values_list("calling_number", "call_at", "date_only")) == [
+        ("+12025550143", datetime(2026, 3, 5, 15, 0, tzinfo=UTC), False),
+        ("+12025550147", datetime(2200, 1, 1, 4, 59, 59, tzinfo=UTC), False),
+        ("+12025550149", datetime(1900, 1, 1, 5, 0, tzinfo=UTC), True),
+    ]
+    again = import_file(tmp_path, "ftc-dnc", ftc_bytes(FTC_FAR_DATES[::-1]), name="reversed.csv")
+    assert (again.created, again.duplicates, again.rejected) == (0, 4, 6)
+
+
+def _fcc_far_rows():
+    tail = ["Phone", "Wired", "Robocalls", "2145550101", "Prerecorded Voice", "", "Dallas"]
+    return [
+        ["4001", "", "", "12/31/9999", "11:59 pm", *tail, "TX", "75201", ""],
+        ["4002", "", "", "9999-12-31T00:00:00.000", "", *tail, "TX", "75201", ""],
+        ["4003", "", "", "01/01/1899", "9:00 am", *tail, "TX", "75201", ""],
+        ["4004", "", "", "2026-03-05", "1:00 pm", *tail, "TX", "75201", ""],
+        ["4005", "", "", "12/31/2199", "11:59 pm", *tail, "HI", "96813", ""],  # 2200 in UTC, kept
+        ["4004", "", "", "2026-03-05", "1:00 pm", *tail, "TX", "75201", ""],  # the same id again
+        ["4006", "", "", "0001-01-01", "", *tail, "", "", ""],
+    ]  # fmt: skip
+
+
+def test_fcc_dates_out_of_range_are_rejected_in_csv_and_json(tmp_path, client, people):
+    expected = {
+        2: out_of_range("issue_date", "12/31/9999"), 3: out_of_range("issue_date", "9999-12-31T00:00:00.000"),
+        4: out_of_range("issue_date", "01/01/1899"), 8: out_of_range("issue_date", "0001-01-01"),
+    }  # fmt: skip
+    job = import_file(tmp_path, "fcc-complaints", csv_bytes(FCC_HEADER, _fcc_far_rows()))
+    assert (job.status, job.created, job.duplicates, job.rejected) == (ImportJob.Status.DONE, 2, 1, 4)
+    assert _rejects(job) == rejects_csv(client, people.ivy, job) == expected
+    assert dict(CallRecord.objects.values_list("source_record_id", "call_at")) == {
+        "4004": datetime(2026, 3, 5, 19, 0, tzinfo=UTC), "4005": datetime(2200, 1, 1, 9, 59, tzinfo=UTC)}  # fmt: skip
+    objects = [dict(zip(FCC_HEADER, row, strict=True)) for row in _fcc_far_rows()]
+    as_json = import_file(tmp_path, "fcc-complaints", json.dumps(objects, indent=1).encode(), name="fcc.json")
+    assert (as_json.created, as_json.duplicates, as_json.rejected) == (0, 3, 4)
+    # a JSON array's lines are its objects' first lines: the reasons are the CSV's
+    assert sorted(_rejects(as_json).values()) == sorted(expected.values())
+    assert CallRecord.objects.count() == 2
 
 
 @pytest.mark.parametrize(

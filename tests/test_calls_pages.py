@@ -184,3 +184,40 @@ def test_the_same_file_uploaded_again_names_the_first_import(
     assert f'imported in full by <a href="/calls/imports/{first.pk}/">import {first.pk}</a>' in page
     assert "nothing was added" in page and "Download the 6 rejected rows (CSV)" in page
     assert CallRecord.objects.count() == FTC_CREATED
+
+
+def test_rows_dated_out_of_range_are_rejects_on_the_page_and_the_api(
+    client, people, django_capture_on_commit_callbacks
+):
+    """A year-9999 row crashed the import started from the page (a 500, the job left running): now the
+    job ends, the row is a reject saying what to fix, and the rest is imported, by the page and the API."""
+    from tests.calls_helpers import out_of_range, rejects_csv
+
+    rows = [
+        ["2025550143", "", "2026-03-05 10:00:00", "Austin", "TX", "512", "Other", "Y"],
+        ["2025550144", "", "9999-12-31 23:59:59", "Austin", "TX", "512", "Other", "Y"],
+        ["2025550145", "9999-12-31 23:59:59", "2026-03-05 10:00:00", "Austin", "TX", "512", "Other", "Y"],
+    ]  # fmt: skip
+    expected = {3: out_of_range("Violation_Date", "9999-12-31 23:59:59"),
+                4: out_of_range("Created_Date", "9999-12-31 23:59:59")}  # fmt: skip
+    verified_login(client, people.ivy)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, ftc_bytes(rows), name="far.csv")
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/calls/imports/{job.pk}/"
+    page = client.get(f"/calls/imports/{job.pk}/").content.decode()
+    assert (
+        "Download the 2 rejected rows (CSV)" in page and "is out of range: a call date must be from" in page
+    )
+    assert (job.status, job.created, job.rejected) == ("done", 1, 2)
+    assert rejects_csv(client, people.ivy, job) == expected
+    file = SimpleUploadedFile("far-api.csv", ftc_bytes(rows[::-1]), content_type="text/csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/calls/imports/", {"source": "ftc-dnc", "file": file})
+    assert response.status_code == 201
+    by_api = ImportJob.objects.get(pk=response.json()["id"])
+    assert (by_api.status, by_api.created, by_api.duplicates, by_api.rejected) == ("done", 0, 1, 2)
+    assert rejects_csv(client, people.ivy, by_api) == {
+        6 - line: reason for line, reason in expected.items()
+    }  # reversed
+    assert list(CallRecord.objects.values_list("calling_number", flat=True)) == ["+12025550143"]

@@ -31,6 +31,12 @@ DIRTIER = FTC_DIRTY_ROWS + [
     ["2025550143", "", "2026-03-05 10:00:00", "Austin", "", "907", "x" * 250, "N"],  # state from area code
     ["abc", "", "2026-03-05 10:00:00", "Austin", "", "907", "Other", "N"],
     ["2025550143", "", "", "Austin", "", "907", "Other", "N"],
+    # out of the portal's date bounds: rejected (year 9999 overflowed the conversion to UTC), the edges kept
+    ["2025550143", "", "9999-12-31 23:59:59", "Austin", "TX", "512", "Other", "Y"],
+    ["2025550143", "9999-12-31 23:59:59", "2026-03-05 10:00:00", "Austin", "TX", "512", "Other", "Y"],
+    ["2025550143", "", "1899-12-31", "Austin", "TX", "512", "Other", "Y"],
+    ["2025550143", "", "2199-12-31 23:59:59", "Austin", "TX", "512", "Other", "Y"],  # 2200-01 in UTC
+    ["2025550143", "1900-01-01", "1900-01-01 00:00:00", "Austin", "TX", "512", "Other", "Y"],
 ]  # fmt: skip
 
 
@@ -66,6 +72,12 @@ def test_sql_path_gives_exactly_the_python_paths_rows(postgres, tmp_path, settin
     assert (sql_job.created, sql_job.duplicates, sql_job.rejected) == (
         python_job.created, python_job.duplicates, python_job.rejected)  # fmt: skip
     assert python_job.created >= 12 and python_job.rejected >= 12
+    assert [reason for _line, reason, _raw in by_sql[1] if "out of range" in reason] == [
+        "Violation_Date '9999-12-31 23:59:59' is out of range: a call date must be from 1900-01-01 to 2199-12-31; correct the year.",
+        "Created_Date '9999-12-31 23:59:59' is out of range: a call date must be from 1900-01-01 to 2199-12-31; correct the year.",
+        "Violation_Date '1899-12-31' is out of range: a call date must be from 1900-01-01 to 2199-12-31; correct the year.",
+    ]  # fmt: skip
+    assert {r[FIELDS.index("call_at")][:4] for r in by_sql[0]} >= {"1900", "2200"}  # the bounds' edges kept
     again = import_file(tmp_path, "ftc-dnc", data, name="third.csv")
     assert (again.created, again.duplicates) == (0, python_job.created + python_job.duplicates)
 
@@ -220,14 +232,18 @@ DATES = [
     "0000-03-05", "0001-01-01", "2026-03-05 24:00:00", "2026-03-05 23:60", "2026-03-05 10:00:60",
     "2026-3-05", "2026-03-05 10", "2026-03-05 10:00:0", "2026/03/05", "20260305", "2026-03-05x", "",
     "2026-03-05 1O:00", "٢٠٢٦-03-05", "2026-03-05  10:00", "2026-03-05 10:00:00Z", "9999-12-30 23:59:59",
+    # the bounds of every date in the portal (itg.params): 1900-01-01 to 2199-12-31, as written
+    "9999-12-31 23:59:59", "9999-12-31", "1899-12-31 23:59:59", "1900-01-01 00:00:00", "2199-12-31 23:59:59",
+    "2199-07-04T12:00", "2200-01-01", "0999-06-15 10:00",
 ]  # fmt: skip
 
 
 def test_the_sql_date_rule_is_the_python_rule(postgres):
-    """Every shape and calendar edge (leap years, each month's last day, 24:00, :60) decided as
-    sources.iso_local decides it, and a valid value read as the same moment."""
+    """Every shape and calendar edge (leap years, each month's last day, 24:00, :60) and the date bounds
+    (year 9999 would overflow the conversion to UTC) decided as sources.iso_local decides them, and a
+    valid value read as the same moment (2199's summer time too)."""
     from tracebacks.calls.numbers import local_to_utc
-    from tracebacks.calls.pgcopy import _TIME, _valid_sql
+    from tracebacks.calls.pgcopy import _TIME, _in_range_sql, _valid_sql
     from tracebacks.calls.sources import EASTERN, RowError, iso_local
 
     expected = {}
@@ -239,14 +255,18 @@ def test_the_sql_date_rule_is_the_python_rule(postgres):
         expected[value] = (local_to_utc(parsed[0], EASTERN), len(value) == 10) if parsed else None
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT vd, CASE WHEN {_valid_sql('vd')} THEN {_TIME} END, length(vd) = 10 "  # noqa: S608 - module constants
+            f"SELECT vd, CASE WHEN {_valid_sql('vd')} AND {_in_range_sql('vd')} THEN {_TIME} END, "  # noqa: S608 - module constants
+            "length(vd) = 10 "
             "FROM unnest(%s::text[]) AS vd",
             [[v for v in DATES if v]],
         )
         found = {vd: (at, date_only) if at else None for vd, at, date_only in cursor.fetchall()}
     del expected[""]
     assert found == expected
+    # 17 valid shapes before the bounds; 2400-02-29, 0001-01-01 and 9999-12-30 fall outside, three inside
     assert sum(v is not None for v in found.values()) == 17
+    assert found["2199-07-04T12:00"][0] == datetime(2199, 7, 4, 16, 0, tzinfo=UTC)  # EDT, as today
+    assert found["1900-01-01 00:00:00"][0] == datetime(1900, 1, 1, 5, 0, tzinfo=UTC)
 
 
 def test_imports_of_one_source_write_a_chunk_at_a_time(postgres, tmp_path, settings, monkeypatch):

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 
-from tests.calls_helpers import csv_bytes, import_file
+from tests.calls_helpers import csv_bytes, import_file, out_of_range, rejects_csv
 from tracebacks.calls.models import CallRecord
 from tracebacks.calls.services import signing_certificate_add
 
@@ -74,6 +74,45 @@ def test_passports_are_verified_against_uploaded_certificates_and_always_kept(tm
     assert by_orig["12025550177"].verification == "unverified"
 
 
+def test_passport_issued_at_times_out_of_range_are_rejected_rows(tmp_path, people, client):
+    """An iat past year 9999 overflowed the conversion to a time (or the bigint column); one outside the
+    portal's dates, or not a number, is a rejected row saying so."""
+    key, pem = _cert()
+    signing_certificate_add(by=people.ivy, name="Example Carrier", pem=pem, x5u=X5U)
+    first, last = -2208988800, 7258118399  # 1900-01-01 00:00:00 and 2199-12-31 23:59:59 UTC
+    iats = [
+        1772700000,
+        253402300800,
+        10**20,
+        first - 1,
+        first,
+        last,
+        last + 1,
+        float("inf"),
+        "1772700000",
+        True,
+    ]
+    lines = [_token(key, orig=f"120255501{i:02d}", iat=iat) for i, iat in enumerate(iats)]
+    job = import_file(tmp_path, "shaken", "\n".join([*lines, lines[0]]).encode(), name="identity.txt")
+    assert (job.status, job.created, job.duplicates, job.rejected) == ("done", 3, 1, 7)
+    bound = (
+        "is out of range: an issued-at time must be from 1900-01-01 to 2199-12-31 (seconds since 1970, UTC)."
+    )
+    expected = {
+        2: f"The PASSporT's iat 253402300800 {bound}", 3: f"The PASSporT's iat 100000000000000000000 {bound}",
+        4: f"The PASSporT's iat -2208988801 {bound}", 7: f"The PASSporT's iat 7258118400 {bound}",
+        8: "The PASSporT's iat Infinity is not a number of seconds since 1970.",
+        9: "The PASSporT's iat \"1772700000\" is not a number of seconds since 1970.",
+        10: "The PASSporT's iat true is not a number of seconds since 1970.",
+    }  # fmt: skip
+    assert dict(job.rejects.values_list("line", "reason")) == rejects_csv(client, people.ivy, job) == expected
+    assert sorted(CallRecord.objects.values_list("call_at", "iat", "verification")) == [
+        (datetime(1900, 1, 1, tzinfo=UTC), first, "valid"),
+        (datetime.fromtimestamp(1772700000, UTC), 1772700000, "valid"),
+        (datetime(2199, 12, 31, 23, 59, 59, tzinfo=UTC), last, "valid"),
+    ]
+
+
 def _wav() -> bytes:
     out = io.BytesIO()
     with wave.open(out, "wb") as w:
@@ -111,6 +150,58 @@ def test_honeypot_transcripts_with_recordings_in_a_zip(tmp_path):
     assert not second.recording and second.call_at == datetime(2026, 3, 5, 19, 4, tzinfo=UTC)
     # hp-1 and hp-2 are a minute apart but to different called numbers: two calls
     assert first.call_group != second.call_group
+
+
+def test_honeypot_times_out_of_range_are_rejected_rows_in_csv_and_json_lines(tmp_path, client, people):
+    """Out of range as written: an offset would carry year 9999 past what a datetime holds in UTC, and
+    year 1 before it (both crashed the import with an OverflowError)."""
+    header = ["id", "call_time", "calling_number", "called_number", "transcript", "time_zone"]
+    rows = [
+        ["hp-1", "9999-12-31T23:59:59-05:00", "2025550143", "3125550199", "x", ""],
+        ["hp-2", "9999-12-31 23:59:59", "2025550143", "3125550199", "x", "America/New_York"],
+        ["hp-3", "0001-01-01T00:00:00+01:00", "2025550143", "3125550199", "x", ""],
+        ["hp-4", "2026-03-05T14:03:00-05:00", "2025550143", "3125550199", "press one", ""],
+        ["hp-5", "2199-12-31T23:59:59-10:00", "2025550143", "3125550199", "x", ""],  # 2200 in UTC, kept
+        ["hp-4", "2026-03-05T14:03:00-05:00", "2025550143", "3125550199", "press one", ""],
+        ["hp-6", "1899-12-31T23:59:59Z", "2025550143", "3125550199", "x", ""],
+    ]  # fmt: skip
+    expected = {
+        2: out_of_range("call_time", "9999-12-31T23:59:59-05:00"), 3: out_of_range("call_time", "9999-12-31 23:59:59"),
+        4: out_of_range("call_time", "0001-01-01T00:00:00+01:00"), 8: out_of_range("call_time", "1899-12-31T23:59:59Z"),
+    }  # fmt: skip
+    job = import_file(tmp_path, "transcripts", csv_bytes(header, rows))
+    assert (job.status, job.created, job.duplicates, job.rejected) == ("done", 2, 1, 4)
+    assert dict(job.rejects.values_list("line", "reason")) == rejects_csv(client, people.ivy, job) == expected
+    assert dict(CallRecord.objects.values_list("source_record_id", "call_at")) == {
+        "hp-4": datetime(2026, 3, 5, 19, 3, tzinfo=UTC), "hp-5": datetime(2200, 1, 1, 9, 59, 59, tzinfo=UTC)}  # fmt: skip
+    lines = "\n".join(json.dumps(dict(zip(header, row, strict=True))) for row in rows).encode()
+    as_lines = import_file(tmp_path, "transcripts", lines, name="honeypot.jsonl")
+    assert (as_lines.created, as_lines.duplicates, as_lines.rejected) == (0, 3, 4)
+    assert dict(as_lines.rejects.values_list("line", "reason")) == {k - 1: v for k, v in expected.items()}
+
+
+def test_cdr_times_out_of_range_are_rejected_naming_the_providers_column(tmp_path, people, client):
+    from tests.factories import make_provider
+
+    provider = make_provider("Last Mile Telecom")
+    header = ["CallID", "Start", "ANI", "DNIS"]
+    rows = [
+        ["c1", "9999-12-31 23:59:59", "2025550143", "3125550199"],  # in the mapping's zone, Chicago
+        ["c2", "2026-03-05 08:03:00", "2025550143", "3125550199"],
+        ["c3", "9999-12-31T20:00:00-08:00", "2025550143", "3125550199"],
+        ["c4", "1492-10-12 10:00:00", "2025550143", "3125550199"],
+        ["c5", "2199-12-31 23:59:59", "2025550143", "3125550199"],
+    ]  # fmt: skip
+    mapping = {"record_id": "CallID", "call_time": "Start", "calling_number": "ANI", "called_number": "DNIS"}
+    job = import_file(tmp_path, "cdr", csv_bytes(header, rows), by=people.ivy, provider=provider, mapping=mapping,
+                      time_zone="America/Chicago")  # fmt: skip
+    assert (job.status, job.created, job.duplicates, job.rejected) == ("done", 2, 0, 3)
+    assert dict(job.rejects.values_list("line", "reason")) == rejects_csv(client, people.ivy, job) == {
+        2: out_of_range("Start", "9999-12-31 23:59:59"), 4: out_of_range("Start", "9999-12-31T20:00:00-08:00"),
+        5: out_of_range("Start", "1492-10-12 10:00:00"),
+    }  # fmt: skip
+    assert dict(CallRecord.objects.values_list("source_record_id", "call_at")) == {
+        "c2": datetime(2026, 3, 5, 14, 3, tzinfo=UTC), "c5": datetime(2200, 1, 1, 5, 59, 59, tzinfo=UTC)}  # fmt: skip
 
 
 def test_cdr_with_a_mapping_saved_per_provider_and_the_command(tmp_path, people, capsys):

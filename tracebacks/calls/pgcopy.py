@@ -4,7 +4,7 @@ Per chunk (one transaction with the job's cursor, so a killed worker resumes aft
 1. COPY the fields, with each calling number's E.164 form, into a temporary staging table (temporary
    tables are unlogged and private to the session: a killed worker leaves nothing behind), read from the
    file by `copy_chunks` with no object per row.
-2. One SELECT validates and normalises every row (dates and their zone, state, area code, flag, the
+2. One SELECT validates and normalises every row (dates, their bounds and zone, state, area code, flag, the
    dedupe key), in the order and with the words of `sources.parse_ftc`; the rejects go in by one INSERT.
 3. The new rows: the first of each dedupe key, anti-joined against the (dedupe_key, call_at) index, with
    ids drawn in line order; a re-delivered row costs one index probe and nothing else.
@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from django.db import connection
 
 from itg.calendar import JURISDICTIONS
+from itg.params import DATE_MAX, DATE_MIN
 from tracebacks.phones import nanp_e164, other_e164
 
 from . import partitions
@@ -64,6 +65,20 @@ def _valid_sql(v: str) -> str:
         f"WHEN {part(1, 4)} = '0000' OR {part(6, 2)} NOT BETWEEN '01' AND '12' OR {part(9, 2)} = '00' "
         f"THEN false WHEN {part(9, 2)} <= '28' THEN {clock} "
         f"ELSE substr({v}, 9, 2)::int <= {days} AND {clock} END"
+    )
+
+
+def _in_range_sql(v: str) -> str:
+    """A valid value `v` whose date lies in DATE_MIN..DATE_MAX (sources.out_of_range's rule): ISO dates
+    compare as text in the C collation exactly as dates do."""
+    return f"substr({v}, 1, 10) COLLATE \"C\" BETWEEN '{DATE_MIN.isoformat()}' AND '{DATE_MAX.isoformat()}'"
+
+
+def _out_of_range_sql(v: str, column: str) -> str:
+    """sources.out_of_range's words."""
+    return (
+        f"'{column} ''' || {v} || ''' is out of range: a call date must be from {DATE_MIN.isoformat()} "
+        f"to {DATE_MAX.isoformat()}; correct the year.'"
     )
 
 
@@ -105,8 +120,10 @@ SELECT line, CASE WHEN problem <> '' THEN raw END AS raw, {", ".join(_F)}, e164,
     WHEN vd = '' THEN 'Violation_Date is blank.'
     WHEN NOT {_valid_sql("vd")} THEN
       'Violation_Date ''' || vd || ''' is not a date and time (expected e.g. 2026-03-05 00:03:04).'
+    WHEN NOT {_in_range_sql("vd")} THEN {_out_of_range_sql("vd", "Violation_Date")}
     WHEN cd <> '' AND NOT {_valid_sql("cd")} THEN
       'Created_Date ''' || cd || ''' is not a date and time (expected e.g. 2026-03-05 00:03:04).'
+    WHEN cd <> '' AND NOT {_in_range_sql("cd")} THEN {_out_of_range_sql("cd", "Created_Date")}
     WHEN st <> '' AND NOT st = ANY({_STATES}) THEN
       'Consumer_State ''' || btrim(f5, {_T}) || ''' is not a US state or territory code.'
     WHEN area <> '' AND NOT (translate(area, '0123456789', '0000000000') = '000' AND left(area, 1) >= '2') THEN

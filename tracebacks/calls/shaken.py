@@ -12,7 +12,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import UTC, datetime
+import math
+from datetime import UTC, datetime, time
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -21,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from itg.params import DATE_MAX, DATE_MIN
 from tracebacks.phones import e164
 
 from .models import SigningCertificate, Verification
@@ -80,23 +82,42 @@ def loaded_certificates() -> list[tuple[str, x509.Certificate]]:
     return [(c.x5u, x509.load_pem_x509_certificate(c.pem.encode())) for c in SigningCertificate.objects.all()]
 
 
+# The seconds since 1970 of itg.params' date bounds, the range every call date of the store keeps to.
+_IAT_MIN = int(datetime.combine(DATE_MIN, time.min, UTC).timestamp())
+_IAT_MAX = int(datetime.combine(DATE_MAX, time.max, UTC).timestamp())
+
+
+def _issued_at(value) -> int:
+    """The iat claim as whole seconds since 1970, within the store's dates; RowError otherwise (a huge,
+    infinite or NaN value would overflow the conversion to a time, or the bigint column)."""
+    if value is None:
+        raise RowError("The PASSporT has no iat (issued-at time) claim.")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise RowError(f"The PASSporT's iat {json.dumps(value)[:40]} is not a number of seconds since 1970.")
+    if not _IAT_MIN <= value <= _IAT_MAX:
+        raise RowError(
+            f"The PASSporT's iat {json.dumps(value)[:40]} is out of range: an issued-at time must be from "
+            f"{DATE_MIN.isoformat()} to {DATE_MAX.isoformat()} (seconds since 1970, UTC)."
+        )
+    return int(value)
+
+
 def passport_record(value: str, certificates=None) -> dict:
     header, claims, signing_input, signature, token = decode(value)
     certificates = loaded_certificates() if certificates is None else certificates
     orig = (claims.get("orig") or {}).get("tn", "") if isinstance(claims.get("orig"), dict) else ""
     dest = claims.get("dest", {}).get("tn", []) if isinstance(claims.get("dest"), dict) else []
     dest = [str(d) for d in (dest if isinstance(dest, list) else [dest])]
-    if not isinstance(claims.get("iat"), int | float):
-        raise RowError("The PASSporT has no iat (issued-at time) claim.")
+    iat = _issued_at(claims.get("iat"))
     calling = e164(str(orig))
     if not calling:
         raise RowError(f"The PASSporT's orig.tn '{orig}' is not a valid phone number.")
     called = e164(dest[0]) if dest else None
     return {
-        "call_at": datetime.fromtimestamp(int(claims["iat"]), UTC), "call_tz": "UTC", "calling_number": calling,
+        "call_at": datetime.fromtimestamp(iat, UTC), "call_tz": "UTC", "calling_number": calling,
         "calling_number_raw": str(orig)[:40], "called_number": called or "", "called_number_raw": (dest[0] if dest else "")[:40],
         "called_state": state_of_number(called or ""), "passport": value.strip(), "attest": str(claims.get("attest", ""))[:1],
-        "orig_tn": str(orig)[:20], "dest_tn": ",".join(dest)[:200], "iat": int(claims["iat"]),
+        "orig_tn": str(orig)[:20], "dest_tn": ",".join(dest)[:200], "iat": iat,
         "origid": str(claims.get("origid", ""))[:64], "x5u": str(header.get("x5u", ""))[:500],
         "verification": verify(header, signing_input, signature, certificates),
         "source_record_id": hashlib.sha256(token.encode()).hexdigest()[:64],

@@ -12,6 +12,10 @@ Time zones, decided per source (the sources do not say):
   state's (itg.calendar), Eastern when the state is missing; no `issue_time` makes the record `date_only`.
 * Honeypots, CDRs: ISO 8601 times with an offset are taken as given; without one, in the zone the
   import names (UTC by default for honeypots; the provider's saved mapping for CDRs).
+
+Every call date, as written, must lie in itg.params' DATE_MIN..DATE_MAX (1900-01-01 to 2199-12-31, the
+bounds of every date in the portal): a row outside is rejected saying so (`out_of_range`), before the time
+is made UTC, so a year like 9999 never overflows the conversion or the month partition after it.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from itg.calendar import JURISDICTIONS
+from itg.params import DATE_MAX, DATE_MIN
 from tracebacks.phones import e164
 
 from .models import Source
@@ -81,6 +86,19 @@ def _valid_date(y: int, m: int, d: int) -> bool:
     return True
 
 
+def out_of_range(column: str, text: str) -> RowError:
+    """The reason of a date outside the bounds (the SQL path writes the same words)."""
+    return RowError(
+        f"{column} {q(text)} is out of range: a call date must be from {DATE_MIN.isoformat()} to "
+        f"{DATE_MAX.isoformat()}; correct the year."
+    )
+
+
+def _check_range(day: date, column: str, text: str) -> None:
+    if not DATE_MIN <= day <= DATE_MAX:
+        raise out_of_range(column, text)
+
+
 def iso_local(value: str, column: str) -> tuple[datetime, bool] | None:
     """'YYYY-MM-DD[ HH:MM[:SS]]' -> (naive local time, date_only); None when blank; RowError if bad."""
     text = clean(value)
@@ -90,6 +108,7 @@ def iso_local(value: str, column: str) -> tuple[datetime, bool] | None:
     if match:
         y, m, d, hh, mi, ss = (int(g) if g else None for g in match.groups())
         if _valid_date(y, m, d) and (hh is None or (hh <= 23 and mi <= 59 and (ss or 0) <= 59)):
+            _check_range(date(y, m, d), column, text)
             return datetime(y, m, d, hh or 0, mi or 0, ss or 0), hh is None
     raise RowError(f"{column} {q(text)} is not a date and time (expected e.g. 2026-03-05 00:03:04).")
 
@@ -171,6 +190,7 @@ def _fcc_date(value: str) -> date:
                        else "issue_date is blank.")  # fmt: skip
     if not _valid_date(y, m, d):
         raise RowError(f"issue_date {text!r} is not a date.")
+    _check_range(date(y, m, d), "issue_date", text)
     return date(y, m, d)
 
 
@@ -238,6 +258,7 @@ def aware_time(value: str, column: str, zone: str) -> tuple[datetime, str]:
         raise RowError(
             f"{column} {text!r} is not an ISO 8601 time (e.g. 2026-03-05T14:03:00-05:00)."
         ) from None
+    _check_range(moment.date(), column, text)  # as written: its UTC form may not exist (year 9999)
     if moment.tzinfo is None:
         return local_to_utc(moment, zone), zone
     return moment.astimezone(UTC), zone
