@@ -235,7 +235,15 @@ def test_fcc_dates_out_of_range_are_rejected_in_csv_and_json(tmp_path, client, p
 @pytest.mark.parametrize(
     "sql_min_bytes", [10**12, 0], ids=["python-writer", "set-based-writer-on-postgresql"]
 )
-def test_an_interrupted_job_resumes_to_the_same_rows(tmp_path, settings, monkeypatch, sql_min_bytes):
+@pytest.mark.parametrize(
+    "resume_chunk_rows", [3, 2, 5], ids=["same-setting", "setting-lowered", "setting-raised"]
+)
+def test_an_interrupted_job_resumes_to_the_same_rows(
+    tmp_path, settings, monkeypatch, sql_min_bytes, resume_chunk_rows
+):
+    """Killed after 2 chunks of 3 rows and resumed, also after CALL_IMPORT_CHUNK_ROWS changed in between:
+    the job keeps the chunk size it started with, so its 2 chunks done are still the first 6 rows (with
+    today's setting they were 4 rows, read twice, or 10, four of them never read)."""
     settings.CALL_IMPORT_CHUNK_ROWS, settings.CALL_IMPORT_SQL_MIN_BYTES = 3, sql_min_bytes
     rows = [[f"20255501{i:02d}", "", f"2026-03-0{1 + i % 9} 10:00:00", "Austin", "TX", "512", "Other", "Y"]
             for i in range(20)] + FTC_DIRTY_ROWS  # fmt: skip
@@ -261,10 +269,12 @@ def test_an_interrupted_job_resumes_to_the_same_rows(tmp_path, settings, monkeyp
         pipeline.job_run(job)
     job.refresh_from_db()
     assert (job.chunks_done, job.rows_read, job.status) == (2, 6, ImportJob.Status.RUNNING)
-    assert CallRecord.objects.filter(job=job).count() == 6
+    assert CallRecord.objects.filter(job=job).count() == 6 and job.chunk_rows == 3
     monkeypatch.setattr(pipeline, "AFTER_CHUNK", None)
+    settings.CALL_IMPORT_CHUNK_ROWS = resume_chunk_rows  # e.g. the workers redeployed with another value
     job = pipeline.job_run(job)  # the redelivered task
     assert job.status == ImportJob.Status.DONE
+    assert (job.chunk_rows, job.chunks_done) == (3, uninterrupted.chunks_done)
     assert (
         sorted(CallRecord.objects.values_list("calling_number", "call_at", "consumer_city", "dedupe_key"))
         == expected

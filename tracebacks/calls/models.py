@@ -68,6 +68,9 @@ class ImportJob(models.Model):
     # Progress. `chunks_done`/`lines_done` are the cursor: written in the same transaction as the chunk's
     # rows, so a restarted run skips exactly what was committed.
     chunks_done = models.PositiveIntegerField(default=0)
+    # Data rows a chunk, fixed when the job first starts (CALL_IMPORT_CHUNK_ROWS then): `chunks_done` counts
+    # chunks of this size, so a resumed run cuts the file the same way whatever the setting is now.
+    chunk_rows = models.PositiveIntegerField(null=True, blank=True)
     lines_done = models.PositiveBigIntegerField(default=0)
     bytes_done = models.PositiveBigIntegerField(default=0)
     rows_read = models.PositiveBigIntegerField(default=0)

@@ -1,10 +1,11 @@
 """The one import pipeline every source runs on: read, validate, normalise, dedupe, write, report.
 
-A file is read as a stream and cut into chunks of `CALL_IMPORT_CHUNK_ROWS` data rows. Each chunk is written
-in one transaction together with the job's counters and cursor (`chunks_done`, `lines_done`), so a run
-that dies (a killed worker, a redelivered task, a restarted command) starts again at the first chunk not
-committed and ends with exactly the rows an uninterrupted run gives: chunks are cut the same way every
-time, and the dedupe key would catch a chunk written twice anyway.
+A file is read as a stream and cut into chunks of `CALL_IMPORT_CHUNK_ROWS` data rows, the size the job keeps
+from its first start (`ImportJob.chunk_rows`). Each chunk is written in one transaction together with the
+job's counters and cursor (`chunks_done`, `lines_done`), so a run that dies (a killed worker, a redelivered
+task, a restarted command) starts again at the first chunk not committed and ends with exactly the rows an
+uninterrupted run gives: chunks are cut the same way every time, even when the setting changed in between,
+and the dedupe key would catch a chunk written twice anyway.
 
 Two writers share this reading and chunking: the Python writer here (SQLite, small files, every source)
 and, on PostgreSQL, the set-based writer of `pgcopy.py` for the high-volume FTC file (COPY into an
@@ -269,12 +270,17 @@ def job_run(job: ImportJob, *, on_progress: Callable[[ImportJob], None] | None =
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
     if (earlier := _same_file_imported(job)) is not None:
         return _finish_as_repeat(job, earlier)
+    if job.chunk_rows is None:  # the first start; a job from before the field keeps today's setting
+        ImportJob.objects.filter(pk=job.pk, chunk_rows__isnull=True).update(
+            chunk_rows=settings.CALL_IMPORT_CHUNK_ROWS
+        )
+        job.refresh_from_db(fields=["chunk_rows"])
     writer = python_write
     try:
         with _open(job) as handle:
             opened = open_data(handle, allow_extra_members=decl.extra_members)
             job.options = {**job.options, "_archive": opened.archive}
-            batches, writer = _batches(decl, job, opened, settings.CALL_IMPORT_CHUNK_ROWS)
+            batches, writer = _batches(decl, job, opened, job.chunk_rows)
             with closing(batches):  # a read-ahead ends before the file closes
                 for index, (rows, last_line, chunk, bytes_read) in enumerate(batches):
                     if index < job.chunks_done:
