@@ -221,3 +221,18 @@ def test_rows_dated_out_of_range_are_rejects_on_the_page_and_the_api(
         6 - line: reason for line, reason in expected.items()
     }  # reversed
     assert list(CallRecord.objects.values_list("calling_number", flat=True)) == ["+12025550143"]
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2200-01-01"])
+def test_a_search_date_out_of_range_is_refused_saying_the_range(client, people, imported, day):
+    """date_to 9999-12-31 overflowed the next day's start (a 500); dates outside itg.params' bounds are
+    refused like every date filter of the portal, on the page and in the API."""
+    verified_login(client, people.ivy)
+    for name in ("date_from", "date_to"):
+        page = client.get("/calls/", {name: day})
+        assert page.status_code == 200
+        assert "Enter a date between 1900-01-01 and 2199-12-31." in page.content.decode()
+        response = client.get("/api/calls/", {name: day})
+        assert response.status_code == 400
+        assert response.json() == {name: ["Enter a date between 1900-01-01 and 2199-12-31."]}
+    assert client.get("/api/calls/", {"date_to": "2199-12-31"}).json()["count"] == FTC_CREATED

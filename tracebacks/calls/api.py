@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from itg.accounts.roles import IsITGStaff
+from itg.params import validate_date
 from providers.models import Provider
 
 from . import selectors, services
@@ -75,9 +77,14 @@ def _filters(params) -> selectors.CallFilters:
 
     def day(name):
         try:
-            return date.fromisoformat(params[name]) if params.get(name) else None
+            value = date.fromisoformat(params[name]) if params.get(name) else None
         except ValueError:
             raise ValidationError({name: "Use YYYY-MM-DD."}) from None
+        try:
+            validate_date(value)  # the portal's date bounds: 9999-12-31 overflowed the next day's start
+        except DjangoValidationError as error:
+            raise ValidationError({name: error.messages}) from None
+        return value
 
     campaign = params.get("campaign", "")
     return selectors.CallFilters(

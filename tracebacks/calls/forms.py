@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from itg.calendar import JURISDICTIONS
+from itg.params import validate_date
 from providers.models import Provider
 from tracebacks.models import Campaign
 
@@ -14,8 +15,13 @@ class CallSearchForm(forms.Form):
     number = forms.CharField(
         required=False, max_length=40, help_text="Any format: (202) 555-0143, +12025550143."
     )
-    date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # Bounded like every date filter of the portal (a date_to of 9999-12-31 overflowed the next day's start).
+    date_from = forms.DateField(
+        required=False, validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, validators=[validate_date], widget=forms.DateInput(attrs={"type": "date"})
+    )
     source = forms.ChoiceField(required=False, choices=[("", "Any")] + Source.choices)
     state = forms.ChoiceField(required=False, choices=[("", "Any")] + [(c, c) for c in sorted(JURISDICTIONS)])
     campaign = forms.ModelChoiceField(
