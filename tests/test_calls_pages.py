@@ -236,3 +236,5 @@ def test_a_search_date_out_of_range_is_refused_saying_the_range(client, people, 
         assert response.status_code == 400
         assert response.json() == {name: ["Enter a date between 1900-01-01 and 2199-12-31."]}
     assert client.get("/api/calls/", {"date_to": "2199-12-31"}).json()["count"] == FTC_CREATED
+    response = client.get("/api/calls/", {"date_from": "2026-13-01"})
+    assert (response.status_code, response.json()) == (400, {"date_from": ["Enter a date as YYYY-MM-DD."]})

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from itg.accounts.roles import IsITGStaff
-from itg.params import validate_date
+from itg.params import query_date
 from providers.models import Provider
 
 from . import selectors, services
@@ -73,18 +71,10 @@ _FILTERS = [OpenApiParameter(n, str, description=d) for n, d in [
 
 
 def _filters(params) -> selectors.CallFilters:
-    from datetime import date
-
     def day(name):
-        try:
-            value = date.fromisoformat(params[name]) if params.get(name) else None
-        except ValueError:
-            raise ValidationError({name: "Use YYYY-MM-DD."}) from None
-        try:
-            validate_date(value)  # the portal's date bounds: 9999-12-31 overflowed the next day's start
-        except DjangoValidationError as error:
-            raise ValidationError({name: error.messages}) from None
-        return value
+        # The portal's date parameters (a 400 naming the parameter): date_to 9999-12-31 overflowed the
+        # next day's start.
+        return query_date(params.get(name), name)
 
     campaign = params.get("campaign", "")
     return selectors.CallFilters(
