@@ -238,3 +238,32 @@ def test_a_search_date_out_of_range_is_refused_saying_the_range(client, people, 
     assert client.get("/api/calls/", {"date_to": "2199-12-31"}).json()["count"] == FTC_CREATED
     response = client.get("/api/calls/", {"date_from": "2026-13-01"})
     assert (response.status_code, response.json()) == (400, {"date_from": ["Enter a date as YYYY-MM-DD."]})
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "../../etc/passwd", "America/Chicago x"])
+def test_an_import_zone_that_names_no_time_zone_is_refused_at_once(client, people, zone):
+    """A CDR file's zone (for times written without an offset) that is not one crashed the import on its
+    first row; it is refused before anything is stored, on the page and in the API, for honeypot files too."""
+    from tracebacks.calls.models import CdrMapping
+
+    provider = make_provider("Last Mile Telecom")
+    cdr = b"CallID,Start,ANI,DNIS\r\nc1,2026-03-05 08:03:00,2025550143,3125550199\r\n"
+    verified_login(client, people.ivy)
+    response = client.post("/calls/imports/", {
+        "source": "cdr", "provider": provider.pk, "time_zone": zone, "save_mapping": "on", "map_record_id": "CallID",
+        "map_call_time": "Start", "map_calling_number": "ANI", "map_called_number": "DNIS",
+        "file": SimpleUploadedFile("cdr.csv", cdr, content_type="text/csv"),
+    })  # fmt: skip
+    assert response.status_code == 400
+    assert f"{zone!r} is not a time zone; use e.g. America/Chicago or UTC." in response.content.decode().replace(
+        "&#x27;", "'")  # fmt: skip
+    honeypot = b"call_time,calling_number,called_number\r\n2026-03-05 08:03:00,2025550143,3125550199\r\n"
+    response = client.post("/api/calls/imports/", {
+        "source": "transcripts", "time_zone": zone,
+        "file": SimpleUploadedFile("hp.csv", honeypot, content_type="text/csv"),
+    })  # fmt: skip
+    assert (response.status_code, response.json()) == (
+        400, {"time_zone": [f"{zone!r} is not a time zone; use e.g. America/Chicago or UTC."]})  # fmt: skip
+    assert (
+        not ImportJob.objects.exists() and not CdrMapping.objects.exists() and not CallRecord.objects.exists()
+    )

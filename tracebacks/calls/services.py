@@ -18,7 +18,7 @@ from providers.models import Provider
 
 from .models import CdrMapping, ImportJob
 from .reading import FileRefused, open_data
-from .sources import CDR_FIELDS, CDR_REQUIRED_FIELDS, DECLARATIONS
+from .sources import CDR_FIELDS, CDR_REQUIRED_FIELDS, DECLARATIONS, known_zones
 
 
 def require_itg(by, what: str) -> None:
@@ -42,6 +42,15 @@ def _preflight(decl, job: ImportJob, handle) -> None:
         handle.seek(0)
 
 
+def _zone(time_zone: str) -> str:
+    """The import's zone for times written without an offset, refused at once when it names none (every
+    such row of the file would otherwise fail on it: a CDR's crashed the import)."""
+    zone = (time_zone or "").strip() or "UTC"
+    if zone not in known_zones():
+        raise ValidationError({"time_zone": f"{zone!r} is not a time zone; use e.g. America/Chicago or UTC."})
+    return zone
+
+
 def _options(decl, provider: Provider | None, mapping: dict | None, time_zone: str) -> dict:
     if decl.slug == "cdr":
         if provider is None:
@@ -50,9 +59,9 @@ def _options(decl, provider: Provider | None, mapping: dict | None, time_zone: s
         missing = [f for f in CDR_REQUIRED_FIELDS if f not in mapping]
         if missing:
             raise ValidationError({"mapping": f"Choose the file's column for: {', '.join(missing)}."})
-        return {"mapping": mapping, "time_zone": time_zone or "UTC", "provider_id": provider.pk}
+        return {"mapping": mapping, "time_zone": _zone(time_zone), "provider_id": provider.pk}
     if decl.slug == "transcripts":
-        return {"time_zone": time_zone or "UTC"}
+        return {"time_zone": _zone(time_zone)}
     return {}
 
 
