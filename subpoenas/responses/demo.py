@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from itg.accounts.models import User
@@ -35,6 +36,13 @@ HISTORY = (
 OBJECTION = (
     "The ITG objects to request 2 to the extent it seeks records the ITG does not hold. Without waiving the "
     "objection, the upstream provider of each call is named in the hop chain of each exhibit produced."
+)
+
+
+TOO_BROAD = (
+    "The ITG objects to this request as overly broad: the providers' traceback history for the period covers "
+    "more tracebacks than can be produced as exhibits. The ITG will produce it for a narrower period agreed "
+    "with the issuing office."
 )
 
 
@@ -73,11 +81,25 @@ def _requests(reference: datetime) -> list[RequestInput]:
     )
     if providers:
         end = reference.date() - timedelta(days=1)
-        start: date = end - timedelta(days=HISTORY_DAYS - 1)
+        start: date = _history_start(sent.values_list("provider_id", flat=True), end)
         names = " and ".join(f"{name} ({rmd})" if rmd else name for name, rmd in providers)
         requests.append(RequestInput(len(requests) + 1, HISTORY.format(names=names, start=start, end=end),
                                      date_from=start, date_to=end, providers=[rmd or name for name, rmd in providers]))  # fmt: skip
     return requests
+
+
+def _history_start(provider_ids, end: date) -> date:
+    """The history request's first day: HISTORY_DAYS before `end`, or fewer when the providers' tracebacks
+    in that period are more than a response produces as exhibits (a bigger demo world, `--scale`), as an
+    office narrows a request it is told is too broad."""
+    for days in (HISTORY_DAYS, 3, 1):
+        start = end - timedelta(days=days - 1)
+        crossing = Traceback.objects.filter(
+            hops__provider_id__in=list(provider_ids), call_at__date__gte=start, call_at__date__lte=end
+        )
+        if crossing.values("pk").distinct().count() <= evidence.MAX_PROPOSED // 2:
+            break
+    return start
 
 
 def _receive(ivy: User, reference: datetime) -> LegalDemand:
@@ -106,10 +128,17 @@ def _answer(demand: LegalDemand, ivy: User) -> None:
     first, *others = demand.requests.order_by("number")
     if len(others) > 1:  # the providers' traceback history, from the findings
         history = others.pop()
-        evidence.evidence_propose(request=history, by=ivy, kind=EvidenceQuery.Kind.PROVIDER_HISTORY)
-        found = history.evidence.exists()
-        evidence.request_answer_set(request=history, by=ivy,
-                                    kind=RequestAnswer.Kind.PRODUCED if found else RequestAnswer.Kind.NONE)  # fmt: skip
+        try:
+            evidence.evidence_propose(request=history, by=ivy, kind=EvidenceQuery.Kind.PROVIDER_HISTORY)
+        except (
+            ValidationError
+        ):  # too broad even for one day (a very large demo world): objected to, as staff would
+            evidence.request_answer_set(request=history, by=ivy, kind=RequestAnswer.Kind.OBJECTION,
+                                        objection=TOO_BROAD)  # fmt: skip
+        else:
+            found = history.evidence.exists()
+            evidence.request_answer_set(request=history, by=ivy,
+                                        kind=RequestAnswer.Kind.PRODUCED if found else RequestAnswer.Kind.NONE)  # fmt: skip
     evidence.evidence_propose(request=first, by=ivy)
     # The demo's synthetic tracebacks rarely carry the subpoena's numbers: add a few finished ones by hand,
     # as staff do when a scope misses records they know to be responsive.
