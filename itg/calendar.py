@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from types import MappingProxyType
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import holidays
 
@@ -162,6 +162,18 @@ def tz_for(code: str) -> ZoneInfo:
     if code not in JURISDICTIONS:
         raise ValueError(f"Unknown jurisdiction {code!r}: expected one of the 56 AG jurisdictions.")
     return ZoneInfo(JURISDICTIONS[code][1])
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether `name` is an IANA zone name: the portal's one test of a zone given by a user or a file.
+    (ZoneInfo itself raises one of several errors for a bad name, some only when the name looks like a
+    path: 'America' is a folder and raised IsADirectoryError, a server error.)"""
+    return name in _zone_names()
 
 
 def _zone(tz: ZoneInfo | str) -> ZoneInfo:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -15,6 +14,7 @@ from django.utils import timezone
 from itg.accounts.models import User
 from itg.audit.actions import Action, Outcome
 from itg.audit.services import record
+from itg.calendar import is_time_zone
 from itg.tasks import enqueue_on_commit
 from providers import rmd
 from providers.models import Provider, ProviderToken, RmdImport
@@ -28,12 +28,8 @@ def _require_itg(by: User, what: str) -> None:
 
 
 def _check_zone(time_zone: str) -> None:
-    try:
-        ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(
-            {"time_zone": f"{time_zone!r} is not a time zone; use e.g. America/Chicago."}
-        ) from None
+    if not is_time_zone(time_zone):
+        raise ValidationError({"time_zone": f"{time_zone!r} is not a time zone; use e.g. America/Chicago."})
 
 
 @transaction.atomic

@@ -313,3 +313,20 @@ def test_provider_statistics_count_roles_answers_lateness_and_mean_response(peop
     assert stats.total == 2 and stats.by_role == {"intermediate": 1, "terminating": 1}
     assert stats.by_answer == {"upstream": 1, "no_record": 1} and stats.late == 1
     assert stats.avg_response_hours == 1.5 and stats.no_response == 0
+
+
+@pytest.mark.parametrize("zone", ["America", "../../etc/passwd", "Mars/Base", "america/chicago"])
+def test_a_zone_that_is_not_one_is_refused_on_each_form_naming_the_field(client, people, zone):
+    """'America' is a folder of the zone database: ZoneInfo raised IsADirectoryError, a server error."""
+    terminating = make_provider("Last Mile Telecom")
+    verified_login(client, people.ivy)
+    form = {
+        "campaign": make_campaign().pk, "call_at": "2026-03-02T10:15", "call_tz": zone,
+        "calling_number": "(202) 555-0143", "called_number": "312 555 0199", "terminating_provider": terminating.rmd_number,
+        "source": "honeypot", "transcript": "Your social security number has been suspended.",
+    }  # fmt: skip
+    refused = client.post("/tracebacks/new/", form)
+    assert refused.status_code == 400 and "is not a time zone" in refused.content.decode()
+    assert not Traceback.objects.exists()
+    provider = client.post("/providers/new/", {"business_name": "Zone Test Voice", "time_zone": zone})
+    assert provider.status_code == 400 and "is not a time zone" in provider.content.decode()

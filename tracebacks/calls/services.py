@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.calendar import is_time_zone
 from itg.tasks import enqueue_on_commit
 from itg.uploads import CSV, GZIP, ZIP, CheckedFile, stored_files
 from providers.models import Provider
 
 from .models import CdrMapping, ImportJob
 from .reading import FileRefused, open_data
-from .sources import CDR_FIELDS, CDR_REQUIRED_FIELDS, DECLARATIONS, known_zones
+from .sources import CDR_FIELDS, CDR_REQUIRED_FIELDS, DECLARATIONS
 
 
 def require_itg(by, what: str) -> None:
@@ -46,7 +47,7 @@ def _zone(time_zone: str) -> str:
     """The import's zone for times written without an offset, refused at once when it names none (every
     such row of the file would otherwise fail on it: a CDR's crashed the import)."""
     zone = (time_zone or "").strip() or "UTC"
-    if zone not in known_zones():
+    if not is_time_zone(zone):
         raise ValidationError({"time_zone": f"{zone!r} is not a time zone; use e.g. America/Chicago or UTC."})
     return zone
 

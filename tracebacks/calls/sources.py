@@ -25,10 +25,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from functools import lru_cache
-from zoneinfo import available_timezones
 
-from itg.calendar import JURISDICTIONS
+from itg.calendar import JURISDICTIONS, is_time_zone
 from itg.params import DATE_MAX, DATE_MIN
 from tracebacks.phones import e164
 
@@ -266,16 +264,9 @@ def aware_time(value: str, column: str, zone: str) -> tuple[datetime, str]:
     return moment.astimezone(UTC), zone
 
 
-@lru_cache(maxsize=1)
-def known_zones() -> frozenset[str]:
-    """The IANA zone names (ZoneInfo itself raises one of several errors for a bad name, some only
-    when the name looks like a path)."""
-    return frozenset(available_timezones())
-
-
 def parse_honeypot(v: dict, options: dict) -> dict:
     zone = clean(v.get("time_zone")) or options.get("time_zone", "UTC")
-    if zone not in known_zones():
+    if not is_time_zone(zone):
         raise RowError(f"time_zone {zone!r} is not a time zone (e.g. America/Chicago).")
     call_at, zone = aware_time(v["call_time"], "call_time", zone)
     calling, calling_raw = _number(v["calling_number"], "calling_number")

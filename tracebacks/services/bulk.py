@@ -10,7 +10,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +20,7 @@ from django.utils import timezone
 from itg.accounts.models import User
 from itg.audit.actions import Action
 from itg.audit.services import record
+from itg.calendar import is_time_zone
 from providers.models import Provider
 from tracebacks.models import Campaign, Traceback
 from tracebacks.phones import to_e164
@@ -59,9 +60,7 @@ def _clean(line: int, row: dict, now: datetime, errors: list[str]) -> _Row | Non
     g = {k: (v or "").strip() for k, v in row.items() if k}
     problems = []
     tz = g.get("call_tz") or "America/New_York"
-    try:
-        ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    if not is_time_zone(tz):
         problems.append(f"call_tz {tz!r} is not a time zone (e.g. America/Chicago)")
         tz = "UTC"
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -14,7 +14,7 @@ from django.utils import timezone
 from itg.accounts.models import User
 from itg.audit.actions import Action
 from itg.audit.services import record
-from itg.calendar import hop_due_at
+from itg.calendar import hop_due_at, is_time_zone
 from itg.errors import StaleState
 from itg.tasks import enqueue_on_commit
 from itg.uploads import AUDIO_TYPES, TRANSCRIPT_TYPES, CheckedFile, check_upload, stored_files
@@ -88,12 +88,8 @@ def check_call_files(
 
 
 def _check_zone(name: str) -> None:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(
-            {"call_tz": f"{name!r} is not a time zone; use e.g. America/New_York."}
-        ) from None
+    if not is_time_zone(name):
+        raise ValidationError({"call_tz": f"{name!r} is not a time zone; use e.g. America/New_York."})
 
 
 def traceback_create(
