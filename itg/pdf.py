@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+import threading
+import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -333,12 +336,28 @@ def _render_parts(jobs: list[tuple], workers: int) -> list[tuple[bytes, int]]:
     # Largest first, so that no worker is left with a big part when the others are done.
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][0]))
     # children_allowed: the render task runs in a Celery prefork pool process, which is daemonic.
-    with (
-        forkserver.children_allowed(),
-        ProcessPoolExecutor(max_workers=workers, mp_context=forkserver.context()) as pool,
-    ):
+    pool = ProcessPoolExecutor(
+        workers, mp_context=forkserver.context(), initializer=_watch_owner, initargs=(os.getpid(),)
+    )
+    with forkserver.children_allowed(), pool:
         futures = {i: pool.submit(_render_part, *jobs[i]) for i in order}
         return [futures[i].result() for i in range(len(jobs))]
+
+
+def _watch_owner(owner: int) -> None:
+    """In a render process: end when the process that asked for the render is gone (a killed Celery pool
+    process). Forked by the forkserver, it is not that process's child and would otherwise wait forever on
+    its queue, as the first runs of tests/test_faults_worker.py's kills left them."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="itg-render-owner").start()
 
 
 # The stamp's own stylesheet: no margin boxes (WeasyPrint cascades all sixteen on every page, most of a blank
