@@ -34,8 +34,11 @@ def children_allowed() -> Iterator[None]:
     child from one ("daemonic processes are not allowed to have children"), so that no child outlives a
     daemon killed with its parent. That rule's reason does not hold here: the children are forked by the
     forkserver, not by this process; the caller joins them (or kills them, at a parse's time limit) before
-    the block ends; and if this process dies first, their pipes close and they exit (the forkserver
-    itself exits when its parent's pipe closes). So the flag is lifted for the block and put back after.
+    the block ends; and if this process dies first, they end with it: a render process watches the process
+    that asked for the render and exits within a second of its death (itg.pdf's `_watch_owner`: a pool
+    worker holds both ends of its call queue, so it would never see a pipe close), a parse is bounded by
+    its own CPU limit, and the forkserver exits when its parent's pipe closes. So the flag is lifted for
+    the block and put back after.
 
     In a Celery pool process, multiprocessing's "current process" is billiard's process object, whose
     authentication key is billiard's own kind, which refuses to be pickled outside billiard's spawning; a
