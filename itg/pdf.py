@@ -8,12 +8,13 @@ overlay would each cost a large fraction of the render itself on a 250-page resp
 with an `@counter-style` that pads to six digits costs nothing. `counter(pages)` gives "of y" for free and
 `Document.pages` gives the last number without reading the PDF back.
 
-A long document (a response of 500 tracebacks is about 170 pages of ruled tables, some 18 s of CPU in
-WeasyPrint, whose layout is pure Python on one core) is rendered in parts instead (`render_bates_pdf_parts`):
-each part is a whole HTML document laid out in its own process, the PDFs are joined in order with pypdf, and
-only then, when the page count is known, every page is stamped with its Bates number and "Page x of y"
-from one small WeasyPrint document holding just those two lines a page (3 ms a page), each of its pages
-drawn over a joined page as a form XObject (0.2 s for 175 pages, against 1 s for pypdf's merge_page).
+A long document (a response of 500 tracebacks is about 130 pages, most of them ruled tables) is rendered
+in parts instead (`render_bates_pdf_parts`): HTML parts laid out by WeasyPrint and table parts drawn by
+`itg.pdf_tables` (ReportLab: WeasyPrint's table layout is pure Python, a third of a second of CPU a page of
+ruled rows), each in its own process, joined in order with pypdf; only then, when the page count is known,
+every page is stamped with its Bates number and "Page x of y" from a document of just those two lines a page
+(`itg.pdf_tables.draw_page_stamps`), each of its pages drawn over a joined page as a form XObject (0.2 s
+for 175 pages, against 1 s for pypdf's merge_page).
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ from pypdf.generic import (
 )
 from weasyprint.css.counters import CounterStyle
 from weasyprint.text.fonts import FontConfiguration
+
+from itg import pdf_tables
 
 # WeasyPrint logs every step at INFO; a 250-page response would flood the worker's log.
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
@@ -278,12 +281,14 @@ def read_embedded_files(pdf_bytes: bytes) -> dict[str, bytes]:
 
 
 class PdfPart(NamedTuple):
-    """One HTML document of a longer PDF, rendered on its own and joined after the parts before it."""
+    """One part of a longer PDF, rendered on its own and joined after the parts before it: an HTML document
+    (`html`) or a document of ruled tables drawn by `itg.pdf_tables` (`drawn`)."""
 
-    html: str
+    html: str = ""
     #: The part carries on the previous part's last section: its top-level bookmarks go under that
     #: section's bookmark, as they would had the whole been one document.
     continues: bool = False
+    drawn: pdf_tables.Document | None = None
 
 
 # A part's template may not print in the margin boxes the stamp writes to (as `bates_css` forbids it).
@@ -302,27 +307,35 @@ def render_bates_pdf_parts(
 ) -> BatesPdf:
     """`render_bates_pdf` of the parts joined in order, each part laid out in one of `workers` processes.
 
-    The Bates range runs gapless across the parts (each part begins on a new page). The first part carries
-    the PDF/A catalogue (output intent, metadata) and the data exhibits; a single part is simply
-    `render_bates_pdf`. Memory is bounded by the caller's part size times `workers`.
+    The Bates range runs gapless across the parts (each part begins on a new page). The first part, which
+    must be HTML, carries the PDF/A catalogue (output intent, metadata) and the data exhibits; a single HTML
+    part is simply `render_bates_pdf`. Memory is bounded by the caller's part size times `workers`.
     """
     _check_bates(prefix, start)
     _check_exhibits(attachments)
     if not parts:
         raise ValueError("A document needs at least one part")
+    if parts[0].drawn is not None:
+        raise ValueError("The first part must be HTML: its catalogue makes the whole PDF/A")
     if len(parts) == 1:
         return render_bates_pdf(
             parts[0].html, prefix=prefix, start=start, base_url=base_url, pdf_variant=pdf_variant,
             attachments=attachments,
         )  # fmt: skip
-    jobs = [(p.html, base_url, pdf_variant, attachments if i == 0 else ()) for i, p in enumerate(parts)]
+    jobs = [
+        (p.html, base_url, pdf_variant, attachments if i == 0 else (), p.drawn) for i, p in enumerate(parts)
+    ]
     rendered = _render_parts(jobs, workers)
     pages = sum(count for _, count in rendered)
-    stamp = _stamp(pages, prefix, start, pdf_variant)
+    stamp = _stamp(pages, prefix, start)
     return BatesPdf(_join(parts, [pdf for pdf, _ in rendered], stamp), start, start + pages - 1)
 
 
-def _render_part(html: str, base_url: str | None, pdf_variant: str | None, attachments) -> tuple[bytes, int]:
+def _render_part(
+    html: str, base_url: str | None, pdf_variant: str | None, attachments, drawn: pdf_tables.Document | None
+) -> tuple[bytes, int]:
+    if drawn is not None:
+        return pdf_tables.draw_pdf(drawn)
     document = _render_document(html, base_url, _PART_CSS)
     return _write(document, pdf_variant, attachments), len(document.pages)
 
@@ -333,7 +346,8 @@ def _render_parts(jobs: list[tuple], workers: int) -> list[tuple[bytes, int]]:
         return [_render_part(*job) for job in jobs]
     from itg import forkserver
 
-    # Largest first, so that no worker is left with a big part when the others are done.
+    # Largest first, so that no worker is left with a big part when the others are done (a drawn part costs
+    # a thirtieth of HTML of the same length: it goes last).
     order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][0]))
     # children_allowed: the render task runs in a Celery prefork pool process, which is daemonic.
     pool = ProcessPoolExecutor(
@@ -360,34 +374,11 @@ def _watch_owner(owner: int) -> None:
     threading.Thread(target=watch, daemon=True, name="itg-render-owner").start()
 
 
-# The stamp's own stylesheet: no margin boxes (WeasyPrint cascades all sixteen on every page, most of a blank
-# page's cost), just a strip the height of the bottom margin holding the two lines of `bates_css`.
-_STAMP_CSS = """
-@page { size: letter; margin: 25.54cm 2cm 0 2cm; }
-html { font-family: "ITG Sans"; font-size: 8pt; }
-body { margin: 0; }
-div + div { break-before: page; }
-p { margin: 0; line-height: 2.3cm; text-align: center; }
-p.b { margin-top: -2.3cm; text-align: right; font-weight: bold; }
-"""
-
-
-def _stamp(pages: int, prefix: str, start: int, pdf_variant: str | None) -> bytes:
+def _stamp(pages: int, prefix: str, start: int) -> bytes:
     """`pages` pages each showing only "Page x of y" and its Bates number where `bates_css` prints them."""
-    # The prefix passed _check_bates (letters, digits, - _ .): nothing in it needs escaping.
-    html = "".join(
-        f'<div><p>Page {n} of {pages}</p><p class="b">{bates_label(prefix, start + n - 1)}</p></div>'
-        for n in range(1, pages + 1)
+    return pdf_tables.draw_page_stamps(
+        [(f"Page {n} of {pages}", bates_label(prefix, start + n - 1)) for n in range(1, pages + 1)]
     )
-    font_config = FontConfiguration()
-    fetcher = LocalURLFetcher([FONTS_DIR])
-    css = weasyprint.CSS(string=_FONT_FACES + _STAMP_CSS, font_config=font_config, url_fetcher=fetcher)
-    document = weasyprint.HTML(string=html, url_fetcher=fetcher).render(
-        stylesheets=[css], font_config=font_config
-    )
-    if len(document.pages) != pages:  # a line taller than its strip would add pages and shift every number
-        raise RuntimeError(f"The Bates stamp took {len(document.pages)} pages for {pages}")
-    return document.write_pdf(pdf_variant=pdf_variant)
 
 
 def _join(parts: Sequence[PdfPart], pdfs: Sequence[bytes], stamp: bytes) -> bytes:
