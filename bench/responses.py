@@ -1,19 +1,23 @@
 """Benchmark: render and sign a whole response package of 500 tracebacks (about 2,500 hops).
 
 The package is rendered in parts side by side (settings RESPONSE_EXHIBITS_PER_PART and
-RESPONSE_RENDER_WORKERS; `itg.pdf.render_bates_pdf_parts`), joined, Bates-stamped, PDF/A-3b, signed. Prints,
-as medians of interleaved runs, with the CPU time each used (this process plus its render processes):
+RESPONSE_RENDER_WORKERS; `itg.pdf.render_bates_pdf_parts`): the cover letter, answers and certification
+as HTML by WeasyPrint, the traceback exhibits and the index drawn as tables by `itg.pdf_tables`; then
+joined, Bates-stamped, PDF/A-3b, signed. Prints, as medians of interleaved runs, with the CPU time each used
+(this process plus its render processes):
   * the whole package: `response_render_and_sign` end to end (records read from the database, CSV and JSON
     exhibits, HTML, the parts rendered in the worker processes, joined, Bates numbers and "Page x of y"
     stamped, PDF/A-3b with the data files, PAdES signature, storage, register);
-  * the baseline: WeasyPrint alone on the same HTML parts (same stylesheet, each a plain PDF), laid out in
-    the same number of processes, without joining, stamping, PDF/A or signature;
+  * the bare render: the renderers alone on the same parts (WeasyPrint on the HTML parts with the same
+    stylesheet, each a plain PDF; the drawn parts drawn), in the same number of processes, without reading
+    the database, building the data files, joining, stamping, PDF/A or signature;
   * their ratio. Targets: ratio <= 1.3 and the whole package under 10 s.
-With --single, also WeasyPrint alone on the package as one HTML document (the render before the parts).
+With --weasyprint-tables, also WeasyPrint alone on the exhibits and index as HTML tables (the response's
+previous design, as `bench/responses_core.py` builds them for comparison), in the same processes.
 The machine's load average is printed with the figures: on a shared machine, read the CPU times.
 
 Run: `.venv/bin/python bench/responses.py [--tracebacks 500] [--hops 5] [--repeats 3] [--workers N]
-[--per-part N] [--single]`. It works in a throwaway SQLite database and media folder under a temporary
+[--per-part N]`. It works in a throwaway SQLite database and media folder under a temporary
 directory, removed afterwards.
 """
 
@@ -114,29 +118,88 @@ def new_version(demand, by, version: int):
     )
 
 
-def bare_render(html: str) -> bytes:
-    """WeasyPrint alone: the same stylesheet (fonts included), a plain PDF."""
+def bare_render(part) -> bytes:
+    """A part's renderer alone: WeasyPrint with the same stylesheet (fonts included), a plain PDF, for HTML;
+    `itg.pdf_tables` for a drawn part."""
     import weasyprint
 
     from itg import pdf as itg_pdf
+    from itg import pdf_tables
 
+    if part.drawn is not None:
+        return pdf_tables.draw_pdf(part.drawn)[0]
     font_config = weasyprint.text.fonts.FontConfiguration()
     css = weasyprint.CSS(string=itg_pdf.BASE_CSS, font_config=font_config)
-    return weasyprint.HTML(string=html).write_pdf(stylesheets=[css], font_config=font_config)
+    return weasyprint.HTML(string=part.html).write_pdf(stylesheets=[css], font_config=font_config)
 
 
-def bare_parts(parts: list[str], workers: int) -> None:
+def bare_parts(parts: list, workers: int) -> None:
     """`bare_render` of each part, in `workers` processes of the renderer's own forkserver, largest first."""
     from concurrent.futures import ProcessPoolExecutor
 
     from itg import forkserver
 
     if workers <= 1 or len(parts) == 1:
-        for html in parts:
-            bare_render(html)
+        for part in parts:
+            bare_render(part)
         return
     with ProcessPoolExecutor(min(workers, len(parts)), mp_context=forkserver.context()) as pool:
-        list(pool.map(bare_render, sorted(parts, key=len, reverse=True)))
+        list(pool.map(bare_render, sorted(parts, key=lambda p: len(p.html), reverse=True)))
+
+
+# The response's previous design: its exhibits and index as WeasyPrint tables (the stylesheet it had).
+TABLE_CSS = """<style>
+table.t { table-layout: fixed; border-collapse: separate; border-spacing: 0; font-family: "ITG Sans";
+  font-size: 7.5pt; line-height: 9pt; border-top: 0.75pt solid #1f3a5f; border-bottom: 0.75pt solid #1f3a5f;
+  margin: 0 0 8pt; }
+.t th, .t td { border: 0; padding: 1pt 2pt; border-bottom: 0.25pt solid #999; }
+.t th { border-bottom: 0.5pt solid #1f3a5f; font-weight: bold; vertical-align: bottom; }
+.t td.o { color: #333; padding-left: 12pt; }
+.t td.eh { font-size: 8.5pt; line-height: 10.5pt; padding-top: 7pt; border-bottom: 0.5pt solid #1f3a5f; }
+.eh b { bookmark-level: 3; bookmark-label: content(text); }
+.nw { white-space: nowrap; } .x { break-inside: avoid; } .small { font-size: 8pt; }
+</style>"""
+
+
+def weasyprint_tables(document) -> str:
+    """A drawn part (`itg.pdf_tables.Document`) as the HTML tables WeasyPrint laid out before."""
+    from django.utils.html import escape
+
+    from itg.pdf_tables import Heading, Note, Paragraph
+
+    out = ["<!doctype html><html><head><meta charset='utf-8'>", TABLE_CSS, "</head><body>"]
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            out.append(f"<h{block.level}>{escape(block.text)}</h{block.level}>")
+        elif isinstance(block, Paragraph):
+            out.append(f"<p class='small'>{escape(block.text)}</p>")
+        else:
+            n = len(block.columns)
+            head = "".join(
+                f"<th{f' style=width:{c.width}pt' if c.width else ''}>{escape(c.title)}</th>"
+                for c in block.columns
+            )
+            out.append(f"<table class='t'><thead><tr>{head}</tr></thead>")
+            for group in block.groups:
+                out.append("<tbody class='x'>")
+                if group.title:
+                    out.append(
+                        f"<tr><td class='eh' colspan='{n}'><b>{escape(group.title)}</b><br>{escape(group.detail)}</td></tr>"
+                    )
+                for row in group.rows:
+                    if isinstance(row, Note):
+                        out.append(
+                            f"<tr><td></td><td class='o' colspan='{n - 1}'>{escape(row.text)}</td></tr>"
+                        )
+                    else:
+                        cells = "".join(
+                            f"<td{' class=nw' if c.nowrap else ''}>{escape(v)}</td>"
+                            for v, c in zip(row, block.columns, strict=True)
+                        )
+                        out.append(f"<tr>{cells}</tr>")
+                out.append("</tbody>")
+            out.append("</table>")
+    return "".join(out) + "</body></html>"
 
 
 def cpu_seconds() -> float:
@@ -168,7 +231,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workers", type=int, help="render processes (default: the setting)")
     parser.add_argument("--per-part", type=int, help="exhibits a part (default: the setting)")
-    parser.add_argument("--single", action="store_true", help="also time the package as one document")
+    parser.add_argument(
+        "--weasyprint-tables",
+        action="store_true",
+        help="also time the tables laid out by WeasyPrint (before)",
+    )
     args = parser.parse_args()
     if args.workers:
         os.environ["RESPONSE_RENDER_WORKERS"] = str(args.workers)
@@ -185,41 +252,47 @@ def run(args) -> None:
     from itg.pdf import PdfPart, render_bates_pdf_parts
     from subpoenas.responses.assemble import package_for
     from subpoenas.responses.models import Response
-    from subpoenas.responses.package import data_exhibits, package_html, package_parts, with_manifest
+    from subpoenas.responses.package import data_exhibits, with_manifest
     from subpoenas.responses.services import response_render_and_sign
+    from subpoenas.responses.tables import package_parts
 
     workers, per_part = settings.RESPONSE_RENDER_WORKERS, settings.RESPONSE_EXHIBITS_PER_PART
     demand, ivy = build_world(args.tracebacks, args.hops)
     warm = new_version(demand, ivy, 1)  # imports, fonts, the development CA: paid once per worker
     package = with_manifest(package_for(warm), data_exhibits(package_for(warm)))
-    parts = [part.html for part in package_parts(package, per_part)]
+    parts = package_parts(package, per_part)
+    # Before: the drawn parts as WeasyPrint tables, split as the HTML parts were (50 exhibits a part).
+    before = [
+        p if p.drawn is None else PdfPart(weasyprint_tables(p.drawn)) for p in package_parts(package, 50)
+    ]
     render_bates_pdf_parts([PdfPart("<p>warm-up</p>")] * 2, prefix="ITG-X", workers=workers)  # the forkserver
-    bare_parts(["<p>warm-up</p>"] * 2, workers)
-    times: dict[str, list[tuple[float, float]]] = {"whole": [], "bare": [], "single": []}
+    bare_parts([PdfPart("<p>warm-up</p>")] * 2, workers)
+    times: dict[str, list[tuple[float, float]]] = {"whole": [], "bare": [], "before": []}
     version = 1
     for _ in range(args.repeats):
         version += 1
         response = new_version(demand, ivy, version)
         times["whole"].append(timed(partial(response_render_and_sign, response_id=response.pk)))
         times["bare"].append(timed(lambda: bare_parts(parts, workers)))
-        if args.single:
-            times["single"].append(timed(lambda: bare_render(package_html(package))))
+        if args.weasyprint_tables:
+            times["before"].append(timed(lambda: bare_parts(before, workers)))
     last = Response.objects.select_related("document").get(pk=response.pk)
     assert last.status == "signed", last.error
     doc = last.document
     pages = doc.bates_last - doc.bates_first + 1
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    drawn = sum(p.drawn is not None for p in parts)
     print(
         f"{len(package.exhibits)} tracebacks, {package.hop_count} hops, {pages} pages, {doc.size / 1e6:.2f} MB "
-        f"signed; {len(parts)} parts of up to {per_part} exhibits, {workers} render processes, "
-        f"{os.cpu_count()} cores; load average {load}"
+        f"signed; {len(parts)} parts ({len(parts) - drawn} HTML, {drawn} drawn, up to {per_part} exhibits a "
+        f"part), {workers} render processes, {os.cpu_count()} cores; load average {load}"
     )
     rows = [
         ("whole package (DB -> signed, stored)", "whole"),
-        ("WeasyPrint alone, same HTML parts", "bare"),
+        ("bare render, same parts", "bare"),
     ]
-    if args.single:
-        rows.append(("WeasyPrint alone, one document", "single"))
+    if args.weasyprint_tables:
+        rows.append(("WeasyPrint tables instead (before)", "before"))
     for label, key in rows:
         walls, cpus = [w for w, _ in times[key]], [c for _, c in times[key]]
         print(

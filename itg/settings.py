@@ -336,10 +336,12 @@ CELERY_BEAT_SCHEDULE["sweep-stale-renders"] = {
 }
 # A render whose heartbeat is older than this lost its worker: taken over by a redelivered task or the sweep.
 RESPONSE_STALE_RENDER_SECONDS = env_int("RESPONSE_STALE_RENDER_SECONDS", 300, minimum=10)
-# A long response is rendered in parts laid out side by side (itg.pdf.render_bates_pdf_parts): WeasyPrint's
-# layout runs on one core, about 37 ms of CPU a five-hop traceback. A part of 50 exhibits took 1.7 s of CPU
-# and peaked at 140 MB in its process; the processes default to the cores, at most 4 (memory bounded).
-RESPONSE_EXHIBITS_PER_PART = env_int("RESPONSE_EXHIBITS_PER_PART", 50, minimum=1)
+# A response is rendered in parts side by side (itg.pdf.render_bates_pdf_parts): its letter, answers and
+# certification laid out by WeasyPrint, its traceback exhibits and index drawn as tables (itg.pdf_tables),
+# a part of exhibits holding up to this many. For 500 five-hop tracebacks on 2 cores (bench/responses.py):
+# 250 a part signed in 2.96 s, 125 in 2.98 s, all 500 in one part 4.64 s (that part alone is the longest
+# job). The processes default to the cores, at most 4; an HTML part peaks at about 140 MB in its process.
+RESPONSE_EXHIBITS_PER_PART = env_int("RESPONSE_EXHIBITS_PER_PART", 250, minimum=1)
 RESPONSE_RENDER_WORKERS = env_int("RESPONSE_RENDER_WORKERS", min(4, os.cpu_count() or 1), minimum=1)
 CELERY_BEAT_SCHEDULE["scan-pending-files"] = {
     "task": "itg.scanning.tasks.scan_pending_files",

@@ -15,21 +15,10 @@ from dataclasses import asdict, dataclass, field
 from django.template.loader import render_to_string
 
 from itg.exports import rows_csv
-from itg.pdf import DataExhibit, ManifestEntry, PdfPart, exhibit_manifest
+from itg.pdf import DataExhibit, ManifestEntry, exhibit_manifest
 
-# The exhibits, the index and the manifest are ruled tables. WeasyPrint's cost grows with the boxes it
-# cascades, lays out and paints, and with the percentages it resolves, so the markup is as lean as a readable
-# table allows: table-layout: fixed, column widths in points on the header cells only (the unsized column
-# takes the rest), horizontal rules without collapsed borders, no class on data cells, and an upstream that
-# is the next row's provider pointed to by hop number rather than named again (one line per hop, not two).
-# Measured on the same 30-50 tracebacks in one interleaved run (a loaded 2-core machine, so as ratios to the
-# old monospaced text): %-width fixed tables with collapsed borders 3.5-4x, these tables about 2.4x per
-# traceback (fewer pages: 7 instead of 10 per 30), inline or <img> SVG tables 5-6x, one long table for all
-# exhibits superlinear (4x the rows took 5.9x the time). So the response is rendered in parts of a bounded
-# number of exhibits (`package_parts`), laid out side by side in worker processes and joined; within a part
-# the exhibits are one table, each traceback a row group headed by a row naming it (12% less CPU and a
-# quarter fewer pages than a table per traceback with its own heading and column names, on 50 exhibits).
-# Values never split (times, RMD numbers, file names, digests): no breaking space inside them.
+# Values never split (times, RMD numbers, file names, digests): no breaking space inside them. The tables
+# themselves are drawn by `subpoenas.responses.tables`.
 NBSP = "\u00a0"
 
 
@@ -386,37 +375,9 @@ def with_manifest(package: Package, exhibits: Sequence[DataExhibit]) -> Package:
     return replace(package, manifest=tuple(exhibit_manifest(exhibits)))
 
 
-def package_html(package: Package) -> str:
-    """The whole response as one HTML document (cover letter, answers, exhibits, certification, index).
-
-    Kept deliberately plain for the renderer's sake: class selectors only, lean ruled tables (see the note
-    at the top), no floats or forced page breaks per exhibit (a five-hop traceback takes about a sixth of a
-    page; its row group is moved whole to the next page rather than split when it fits there).
-    """
-    return _html(package, front=True, exhibits=package.exhibits, back=True)
-
-
-def package_parts(package: Package, exhibits_per_part: int) -> list[PdfPart]:
-    """The response as HTML documents to render apart and join (`itg.pdf.render_bates_pdf_parts`).
-
-    The cover letter and answers with the first exhibits; then `exhibits_per_part` exhibits a part, each
-    continuing Part II (its bookmarks under Part II's); then the certification and index, which begin a new
-    page anyway. Each part begins a new page, so a part's last page may end short. A package that fits in
-    one part is the one document of `package_html`.
-    """
-    if exhibits_per_part < 1:
-        raise ValueError("A part holds at least one exhibit")
-    exhibits = package.exhibits
-    if len(exhibits) <= exhibits_per_part:
-        return [PdfPart(package_html(package))]
-    chunks = [exhibits[i : i + exhibits_per_part] for i in range(0, len(exhibits), exhibits_per_part)]
-    parts = [PdfPart(_html(package, front=True, exhibits=chunks[0], back=False))]
-    parts += [
-        PdfPart(_html(package, front=False, exhibits=c, back=False), continues=True) for c in chunks[1:]
-    ]
-    return [*parts, PdfPart(_html(package, front=False, exhibits=(), back=True))]
-
-
-def _html(package: Package, *, front: bool, exhibits: Sequence[TracebackExhibit], back: bool) -> str:
-    context = {"p": package, "front": front, "exhibits": exhibits, "back": back}
+def package_html(package: Package, *, front: bool, back: bool) -> str:
+    """The HTML parts of the response: the front (cover letter, Part I's answers, and Part II's title and
+    findings when there are any) and the back (Part III's certification). The traceback exhibits and the
+    index are drawn (`subpoenas.responses.tables`)."""
+    context = {"p": package, "front": front, "back": back}
     return render_to_string("responses/package.html", context)

@@ -32,7 +32,8 @@ from subpoenas.responses.assemble import letter_files, package_for, snapshot_of
 from subpoenas.responses.evidence import evidence_editable
 from subpoenas.responses.issuing import SignedFile, discard_stored, issued_document_create, pdf_sign_and_store
 from subpoenas.responses.models import BatesCounter, IssuedDocument, Response
-from subpoenas.responses.package import data_exhibits, package_parts, with_manifest
+from subpoenas.responses.package import data_exhibits, with_manifest
+from subpoenas.responses.tables import package_parts
 from subpoenas.services import demand_transition
 
 logger = logging.getLogger(__name__)
