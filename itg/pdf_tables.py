@@ -25,6 +25,7 @@ processes, as the HTML parts are laid out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -112,6 +113,20 @@ class Document:
     header_alert: bool = False  # the right-hand head in bold red (the development signature's warning)
 
 
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, font: str = SANS) -> str:
+    """`text` as the font can show it: a control character as a space, a character the font has no glyph
+    for (Liberation covers Latin, Greek, Cyrillic and Hebrew) as its code point, "[U+0639]", rather than an
+    empty box that says nothing. The data files embedded beside the tables keep the text as it is."""
+    text = _CONTROL.sub(" ", text)
+    if text.isascii():
+        return text
+    glyphs = pdfmetrics.getFont(font).face.charToGlyph
+    return "".join(c if c == "\n" or ord(c) in glyphs else f"[U+{ord(c):04X}]" for c in text)
+
+
 def text_width(text: str, font: str = SANS, size: float = SIZE) -> float:
     return pdfmetrics.stringWidth(text, font, size)
 
@@ -120,7 +135,7 @@ def wrap(text: str, width: float, font: str = SANS, size: float = SIZE) -> list[
     """`text` as lines no wider than `width`, each with its font size: broken at ordinary spaces and line
     breaks only; a word too wide for the width alone is fitted (`fit_word`)."""
     lines: list[tuple[str, float]] = []
-    for paragraph in text.split("\n"):
+    for paragraph in printable(text, font).split("\n"):
         if text_width(paragraph, font, size) <= width:
             lines.append((paragraph, size))
             continue
@@ -407,7 +422,7 @@ class _TableLayout:
             if len(values) != len(self.columns):
                 raise ValueError(f"A row of {len(values)} values in a table of {len(self.columns)} columns")
             cells = [
-                _Cell(x + PAD_X, fit_word(v, w) if c.nowrap else wrap(v, w))
+                _Cell(x + PAD_X, fit_word(printable(v).replace("\n", " "), w) if c.nowrap else wrap(v, w))
                 for v, c, w, x in zip(values, self.columns, self.widths, self.lefts, strict=True)
             ]
         lines = max(len(c.lines) for c in cells)
@@ -432,6 +447,7 @@ class _TableLayout:
 
 def _fit_line(text: str, width: float, font: str, size: float) -> str:
     """A running head cut to its half of the page, with an ellipsis, rather than run into the other."""
+    text = printable(text, font).replace("\n", " ")
     if text_width(text, font, size) <= width:
         return text
     while text and text_width(text + "…", font, size) > width:

@@ -163,3 +163,15 @@ def test_drawn_and_html_parts_join_under_one_bates_range_and_one_outline(
         "Part III",
     ]
     assert reader.get_destination_page_number(reader.outline[3][-1]) == len(pages) - 2
+
+
+def test_what_the_font_cannot_show_is_printed_as_its_code_point_not_a_box(tmp_path: Path) -> None:
+    """Liberation has Latin, Greek, Cyrillic and Hebrew; a control character or a letter of another script
+    (a provider's name as filed) must not print as an empty box that says nothing."""
+    assert pdf_tables.printable("Ωmega\x00Voice\tЖ ע ع 株") == "Ωmega Voice Ж ע [U+0639] [U+682A]"
+    table = Table(
+        (Column("Name"), Column("File", 100, nowrap=True)), (Group((("Voz\x07 ع LLC", "a\nb.csv"),)),)
+    )
+    pdf, _ = draw_pdf(Document((table,), header_left="Matter ع"))
+    text = " ".join(pages_of(pdf, tmp_path))
+    assert "Voz [U+0639] LLC" in text and "a b.csv" in text and "Matter [U+0639]" in text
