@@ -8,7 +8,7 @@ overlay would each cost a large fraction of the render itself on a 250-page resp
 with an `@counter-style` that pads to six digits costs nothing. `counter(pages)` gives "of y" for free and
 `Document.pages` gives the last number without reading the PDF back.
 
-A long document (a response of 500 tracebacks is about 130 pages, most of them ruled tables) is rendered
+A long document (a response of 500 tracebacks is about 100 pages, most of them ruled tables) is rendered
 in parts instead (`render_bates_pdf_parts`): HTML parts laid out by WeasyPrint and table parts drawn by
 `itg.pdf_tables` (ReportLab: WeasyPrint's table layout is pure Python, a third of a second of CPU a page of
 ruled rows), each in its own process, joined in order with pypdf; only then, when the page count is known,
