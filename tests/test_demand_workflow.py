@@ -260,19 +260,7 @@ def test_calendar_feed_lists_due_dates_of_visible_demands_and_can_be_revoked(cli
     assert anonymous.get("/demands/calendar/not-a-token.ics").status_code == 404
 
 
-# --- Demo data and commands ----------------------------------------------------------------------------
-
-
-def test_seed_demo_makes_demands_in_several_states_and_statuses_and_is_idempotent(db, settings):
-    from django.core.management import call_command
-
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=__import__("io").StringIO())
-    first = dict(LegalDemand.objects.values_list("tracking_number", "status"))
-    call_command("seed_demo", stdout=__import__("io").StringIO())
-    assert dict(LegalDemand.objects.values_list("tracking_number", "status")) == first
-    assert {n[:2] for n in first} == {"TX", "CA", "NY"}
-    assert set(first.values()) >= {"received", "in_progress", "awaiting_requester", "response_ready"}
+# --- Commands (the demo's demands are checked in tests/test_demo_world.py) -------------------------------
 
 
 def test_recompute_command_reports_what_moved(people, demand):

@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 
 from itg.audit.models import AuditEvent
 from providers.models import Provider
+from subpoenas.models import LegalDemand
 from tracebacks.models import Campaign, Hop, Traceback
 
 
@@ -45,7 +46,11 @@ def test_seed_demo_builds_a_consistent_world_once(db, settings):
     assert Hop.objects.filter(attestation="A", role="originating").count() > 500
     assert not AuditEvent.objects.filter(action__startswith="hop.").exists()  # history is loaded directly
     calls = _call_counts()
+    demands = dict(LegalDemand.objects.values_list("tracking_number", "status"))
+    assert {n[:2] for n in demands} == {"TX", "CA", "NY"}
+    assert set(demands.values()) >= {"received", "in_progress", "awaiting_requester", "response_ready"}
     call_command("seed_demo", stdout=io.StringIO())
+    assert dict(LegalDemand.objects.values_list("tracking_number", "status")) == demands
     again = (
         Provider.objects.count(),
         Campaign.objects.count(),
