@@ -52,7 +52,7 @@ from itg import pdf_tables
 # WeasyPrint logs every step at INFO; a 250-page response would flood the worker's log.
 logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+FONTS_DIR = pdf_tables.FONTS_DIR
 BATES_DIGITS = 6
 DEFAULT_PDF_VARIANT = "pdf/a-3b"  # archival, allows embedded data files, and can be signed afterwards
 _BATES_PREFIX_RE = re.compile(r"^[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*$")

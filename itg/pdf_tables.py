@@ -185,11 +185,8 @@ def draw_page_stamps(lines: Sequence[tuple[str, str]]) -> bytes:
     lines in the bottom margin ("Page x of y" centred, the Bates number bold at the right): pages to lay
     over a document's own."""
     out = BytesIO()
-    canvas = Canvas(
-        out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1, initialFontName=SANS
-    )
-    # The margin box's line, 1.35 times the 8 pt type, centred in the 2.4 cm bottom margin.
-    baseline = BOTTOM / 2 - 8 * 1.35 / 2 + (8 * 1.35 - 8 * (ASCENT + DESCENT)) / 2 + 8 * DESCENT
+    canvas = _canvas(out)
+    baseline = _margin_baseline(BOTTOM, 0)
     for centre, right in lines:
         canvas.setFont(SANS, 8)
         canvas.drawCentredString(LEFT + WIDTH / 2, baseline, centre)
@@ -198,6 +195,20 @@ def draw_page_stamps(lines: Sequence[tuple[str, str]]) -> bytes:
         canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+def _canvas(out: BytesIO) -> Canvas:
+    # invariant: no creation date or random id, the same document gives the same bytes. The initial font is
+    # one of ours: ReportLab's default, Helvetica, is not embedded and PDF/A forbids that.
+    return Canvas(
+        out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1, initialFontName=SANS
+    )
+
+
+def _margin_baseline(top: float, bottom: float) -> float:
+    """The baseline of a margin box's line (`BASE_CSS`: 8 pt type on a 1.35 line) centred between two
+    heights: the running heads in the top margin, the page and Bates numbers in the bottom one."""
+    return _baseline((top + bottom) / 2 + 8 * 1.35 / 2, 8, 8 * 1.35)
 
 
 def _baseline(top: float, size: float, leading: float) -> float:
@@ -209,9 +220,7 @@ class _Drawing:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.out = BytesIO()
-        self.canvas = Canvas(
-            self.out, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), invariant=1, pageCompression=1, initialFontName=SANS
-        )
+        self.canvas = _canvas(self.out)
         self.pages = 0
         self.y = TOP
         self.outline_level = -1  # of the last bookmark: ReportLab's outline goes down one level at a time
@@ -239,9 +248,7 @@ class _Drawing:
         self.pages += 1
         self.y = TOP
         doc, canvas = self.document, self.canvas
-        # The running heads of BASE_CSS's top margin boxes: 8 pt on a 1.35 line, centred in the 2.2 cm margin.
-        top = PAGE_HEIGHT - (PAGE_HEIGHT - TOP) / 2 + 8 * 1.35 / 2
-        baseline = _baseline(top, 8, 8 * 1.35)
+        baseline = _margin_baseline(PAGE_HEIGHT, TOP)  # the running heads of BASE_CSS's top margin boxes
         if doc.header_left:
             canvas.setFillColorRGB(*GREY)
             canvas.setFont(SANS, 8)

@@ -250,6 +250,18 @@ class Package:
         return f"ITG-{self.tracking_number}"
 
     @property
+    def running_head(self) -> str:
+        """Every page's head, at the left (the template's margin box and the drawn tables' pages)."""
+        return f"Industry Traceback Group · {self.tracking_number} · version {self.version}"
+
+    @property
+    def running_head_right(self) -> str:
+        """At the right: the development signature's warning (in red) or the confidentiality legend."""
+        if self.is_development:
+            return "DEVELOPMENT SIGNATURE · NOT FOR PRODUCTION USE"
+        return "Confidential: produced in response to legal process"
+
+    @property
     def hop_count(self) -> int:
         return sum(len(e.hops) for e in self.exhibits)
 

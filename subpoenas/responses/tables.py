@@ -105,16 +105,11 @@ def index_document(package: Package) -> Document:
 
 
 def _document(package: Package, blocks: list) -> Document:
-    """The running heads of `responses/package.html`'s pages."""
-    right = (
-        "DEVELOPMENT SIGNATURE · NOT FOR PRODUCTION USE"
-        if package.is_development
-        else "Confidential: produced in response to legal process"
-    )
+    """With the running heads of the HTML parts' pages."""
     return Document(
         tuple(blocks),
-        header_left=f"Industry Traceback Group · {package.tracking_number} · version {package.version}",
-        header_right=right,
+        header_left=package.running_head,
+        header_right=package.running_head_right,
         header_alert=package.is_development,
     )
 
